@@ -1,0 +1,20 @@
+package org.callbacks4j;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Calls the annotated method when training ends normally, after the last epoch or a stop request (Keras `on_train_end`). `Logs` holds the last epoch's values. Not called when an exception escapes `fit`, as in Keras.
+ *
+ * <p>The method must be non-private, non-static, non-abstract and not generic, and its class must be reachable from
+ * its package (not private, local or anonymous). It takes any subset, in any order, of the injectable parameters
+ * described in {@link org.callbacks4j package documentation}. Several methods of one class may carry the same hook:
+ * they run in declaration order (methods inherited from superclasses first).
+ */
+@Documented
+@Retention(RetentionPolicy.CLASS)
+@Target(ElementType.METHOD)
+public @interface OnTrainEnd {}
