@@ -75,13 +75,9 @@ final class CallbacksProcessingStep {
     }
 
     private void process(TypeElement type, boolean lastRound) {
-        CallbacksTypeValidator.Result result = validator.validate(type);
+        CallbacksTypeValidator.Result result = validator.validate(type, lastRound);
         if (result.isDeferred()) {
-            if (lastRound) {
-                diagnostics.print(validator.unresolvedReport(type, result));
-            } else {
-                deferred.add(type.getQualifiedName().toString());
-            }
+            deferred.add(type.getQualifiedName().toString());
             return;
         }
         diagnostics.print(result.report());

@@ -20,12 +20,10 @@ import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
-import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.ExecutableType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
-import javax.lang.model.type.WildcardType;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
@@ -50,8 +48,9 @@ public final class CallbacksTypeValidator {
      * The outcome for one class.
      *
      * @param report what is wrong; empty when deferred
-     * @param descriptor the dispatcher to generate, present only when the report is clean and nothing is unresolved
-     * @param unresolved types the hooks refer to that do not exist yet; when not empty, try again next round
+     * @param descriptor the dispatcher to generate, present only when the report is clean
+     * @param unresolved types the hooks refer to that do not exist yet; when not empty, try again next round (in the
+     *     last round they are errors in the report instead)
      */
     public record Result(
             ValidationReport report, Optional<CallbacksDescriptor> descriptor, List<Unresolved> unresolved) {
@@ -74,7 +73,13 @@ public final class CallbacksTypeValidator {
         this.types = types;
     }
 
-    public Result validate(TypeElement type) {
+    /**
+     * Validates {@code type}.
+     *
+     * @param lastRound whether processing ends after this round: types still missing then are errors, reported with
+     *     everything else that is wrong, instead of a reason to wait
+     */
+    public Result validate(TypeElement type, boolean lastRound) {
         ValidationReport report = new ValidationReport();
         List<TypeElement> hierarchy = new ArrayList<>();
         List<Unresolved> unresolved = new ArrayList<>();
@@ -85,7 +90,13 @@ public final class CallbacksTypeValidator {
             }
         }
         if (!unresolved.isEmpty()) {
-            return new Result(report, Optional.empty(), unresolved);
+            if (!lastRound) {
+                return new Result(report, Optional.empty(), unresolved);
+            }
+            String generated = GeneratedNames.callbacksClassName(ClassName.get(type)).simpleName();
+            for (Unresolved u : unresolved) {
+                report.error(Message.UNRESOLVED_TYPE, u.element(), Names.nestedName(type), u.typeName(), generated);
+            }
         }
 
         if (type.getKind().isInterface()) {
@@ -138,6 +149,9 @@ public final class CallbacksTypeValidator {
                             packageName(effective));
                     continue;
                 }
+                if (!report.isClean()) {
+                    continue; // nothing will be generated: only look for more errors
+                }
                 HookCall call = new HookCall(
                         effective.getSimpleName().toString(),
                         valid.get().arguments(),
@@ -157,19 +171,6 @@ public final class CallbacksTypeValidator {
         calls.forEach((hook, byMethod) -> hooks.add(new HookDescriptor(hook, List.copyOf(byMethod.values()))));
         CallbacksDescriptor descriptor = new CallbacksDescriptor(target, wildcardType(type), generated, hooks);
         return new Result(report, Optional.of(descriptor), List.of());
-    }
-
-    /**
-     * The errors for a class still deferred when processing ends: each type its hooks refer to that never appeared.
-     * (javac reports the missing type too; this says which dispatcher is missing because of it.)
-     */
-    public ValidationReport unresolvedReport(TypeElement type, Result result) {
-        ValidationReport report = new ValidationReport();
-        String generated = GeneratedNames.callbacksClassName(ClassName.get(type)).simpleName();
-        for (Unresolved u : result.unresolved()) {
-            report.error(Message.UNRESOLVED_TYPE, u.element(), Names.nestedName(type), u.typeName(), generated);
-        }
-        return report;
     }
 
     /** The methods {@code type} declares that carry a hook annotation, in declaration order. */
@@ -200,33 +201,18 @@ public final class CallbacksTypeValidator {
 
     private static void collectUnresolved(ExecutableElement method, List<Unresolved> unresolved) {
         for (VariableElement parameter : method.getParameters()) {
-            if (isUnresolved(parameter.asType())) {
+            if (HookMethodValidator.isUnresolved(parameter.asType())) {
                 unresolved.add(new Unresolved(parameter, parameter.asType().toString()));
             }
         }
         for (TypeMirror thrown : method.getThrownTypes()) {
-            if (isUnresolved(thrown)) {
+            if (HookMethodValidator.isUnresolved(thrown)) {
                 unresolved.add(new Unresolved(method, thrown.toString()));
             }
         }
-        if (isUnresolved(method.getReturnType())) {
+        if (HookMethodValidator.isUnresolved(method.getReturnType())) {
             unresolved.add(new Unresolved(method, method.getReturnType().toString()));
         }
-    }
-
-    private static boolean isUnresolved(TypeMirror type) {
-        return switch (type.getKind()) {
-            case ERROR -> true;
-            case DECLARED -> ((DeclaredType) type).getTypeArguments().stream()
-                    .anyMatch(CallbacksTypeValidator::isUnresolved);
-            case ARRAY -> isUnresolved(((ArrayType) type).getComponentType());
-            case WILDCARD -> {
-                WildcardType wildcard = (WildcardType) type;
-                yield (wildcard.getExtendsBound() != null && isUnresolved(wildcard.getExtendsBound()))
-                        || (wildcard.getSuperBound() != null && isUnresolved(wildcard.getSuperBound()));
-            }
-            default -> false;
-        };
     }
 
     /**

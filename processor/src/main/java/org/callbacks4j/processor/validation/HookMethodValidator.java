@@ -13,9 +13,11 @@ import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
+import javax.lang.model.type.WildcardType;
 import org.callbacks4j.processor.model.ClassNames;
 import org.callbacks4j.processor.model.Hook;
 import org.callbacks4j.processor.model.Injectable;
@@ -108,6 +110,10 @@ public final class HookMethodValidator {
         List<Injectable> arguments = new ArrayList<>();
         Map<Injectable, VariableElement> seen = new EnumMap<>(Injectable.class);
         for (VariableElement parameter : method.getParameters()) {
+            if (isUnresolved(parameter.asType())) {
+                valid = false; // reported as unresolved, not as unknown
+                continue;
+            }
             Optional<Injectable> kind = classify(parameter);
             if (kind.isEmpty()) {
                 valid = false;
@@ -156,6 +162,22 @@ public final class HookMethodValidator {
                     Message.LOGS_ON_BEGIN_HOOK, parameter, describe(parameter), signature, hook.display());
             default -> throw new IllegalStateException(hook + " does not accept " + injectable);
         }
+    }
+
+    /** Whether {@code type} is or mentions a type that does not exist (yet). */
+    static boolean isUnresolved(TypeMirror type) {
+        return switch (type.getKind()) {
+            case ERROR -> true;
+            case DECLARED -> ((DeclaredType) type).getTypeArguments().stream()
+                    .anyMatch(HookMethodValidator::isUnresolved);
+            case ARRAY -> isUnresolved(((ArrayType) type).getComponentType());
+            case WILDCARD -> {
+                WildcardType wildcard = (WildcardType) type;
+                yield (wildcard.getExtendsBound() != null && isUnresolved(wildcard.getExtendsBound()))
+                        || (wildcard.getSuperBound() != null && isUnresolved(wildcard.getSuperBound()));
+            }
+            default -> false;
+        };
     }
 
     /** What {@code parameter} injects: an {@code int} by its name, anything else by its type. */
