@@ -63,7 +63,7 @@ public final class CallbacksGenerator {
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
                 .returns(int.class)
-                .addStatement("return $L", CodeBlock.join(bits, " | "))
+                .addStatement("return $L", CodeBlock.join(bits, "$W| ")) // wraps before an operator, if long
                 .build();
     }
 

@@ -1,0 +1,48 @@
+package org.callbacks4j.processor;
+
+import static com.google.testing.compile.Compiler.javac;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import javax.annotation.processing.Processor;
+import javax.tools.JavaFileObject;
+
+/** Compiles test sources in memory with the processor, as a user's build would. */
+final class Compilations {
+
+    private Compilations() {}
+
+    /** {@code className}'s source, from a text block. */
+    static JavaFileObject source(String className, String text) {
+        return JavaFileObjects.forSourceString(className, text);
+    }
+
+    static Compilation compile(JavaFileObject... sources) {
+        return compile(new CallbacksProcessor(), sources);
+    }
+
+    static Compilation compile(Processor processor, JavaFileObject... sources) {
+        return compile(List.of(processor), sources);
+    }
+
+    static Compilation compile(List<Processor> processors, JavaFileObject... sources) {
+        // Every lint but "processing" (which only notes unclaimed annotations): generated code must be warning-free.
+        return javac().withProcessors(processors).withOptions("-Xlint:all,-processing").compile(sources);
+    }
+
+    /** The text of a generated source file, which must exist. */
+    static String generatedSource(Compilation compilation, String className) {
+        JavaFileObject file = compilation
+                .generatedSourceFile(className)
+                .orElseThrow(() -> new AssertionError(className + " was not generated; generated: "
+                        + compilation.generatedSourceFiles() + "; diagnostics: " + compilation.diagnostics()));
+        try {
+            return file.getCharContent(false).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
