@@ -77,7 +77,7 @@ class GoldenTest {
                 void batchEnds(int epoch, int batch, Logs logs) {}
 
                 @OnValidationEnd
-                void validated(Logs logs, int epoch) {}
+                void validated(Logs logs, int epoch) throws Exception {}
 
                 @OnEpochEnd
                 void report(int epoch, Logs logs) {}
@@ -138,6 +138,22 @@ class GoldenTest {
         assertThat(compilation).succeededWithoutWarnings();
         assertMatchesGolden(test, compilation, "com.example.Experiment_Callbacks");
         assertMatchesGolden(test, compilation, "com.example.Experiment_Phase_Callbacks");
+    }
+
+    @Test
+    void generatedCodeOnlyCallsAndAllocatesNothingButTheExceptionItThrows() throws IOException {
+        Compilation compilation = compile(BASE, TRAINING, GENERIC);
+        assertThat(compilation).succeeded();
+        assertThat(compilation.generatedSourceFiles()).hasSize(5);
+        for (JavaFileObject file : compilation.generatedSourceFiles()) {
+            String text = file.getCharContent(false).toString();
+            for (String line : text.lines().toList()) {
+                if (line.contains("new ")) {
+                    assertThat(line).containsMatch("^ +throw new CallbackException\\(\"[^\"]+\", e\\);$");
+                }
+            }
+            assertThat(text).doesNotContainMatch("->|::|\\.\\.\\.|reflect|MethodHandle|getClass|Object\\[\\]");
+        }
     }
 
     @Test

@@ -49,7 +49,13 @@ public final class Training_Callbacks implements CallbackDispatcher {
 
     @Override
     public void onValidationEnd(int epoch, Logs logs, TrainingContext context) {
-        target.validated(logs, epoch);
+        try {
+            target.validated(logs, epoch);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new CallbackException("Training.validated(Logs, int)", e);
+        }
     }
 
     @Override

@@ -11,6 +11,8 @@ import java.util.Objects;
  * @param arguments what to pass, in the method's parameter order
  * @param checkedExceptions the checked exceptions the method declares, none a subtype of another, in declaration
  *     order; the call rethrows them as {@code CallbackException}
+ * @param uncheckedToRethrow {@code RuntimeException} and/or {@code Error} when a declared type (such as
+ *     {@code Exception} or {@code Throwable}) would also catch them: the call rethrows them unchanged first
  * @param signature {@code Type.method(ParamType, ...)}, for the {@code CallbackException} message
  * @param declaringType the class that declares the method that runs (the target class or a superclass)
  */
@@ -18,6 +20,7 @@ public record HookCall(
         String methodName,
         List<Injectable> arguments,
         List<ClassName> checkedExceptions,
+        List<ClassName> uncheckedToRethrow,
         String signature,
         ClassName declaringType) {
 
@@ -25,6 +28,7 @@ public record HookCall(
         Objects.requireNonNull(methodName, "methodName");
         arguments = List.copyOf(arguments);
         checkedExceptions = List.copyOf(checkedExceptions);
+        uncheckedToRethrow = List.copyOf(uncheckedToRethrow);
         Objects.requireNonNull(signature, "signature");
         Objects.requireNonNull(declaringType, "declaringType");
     }

@@ -152,10 +152,12 @@ public final class CallbacksTypeValidator {
                 if (!report.isClean()) {
                     continue; // nothing will be generated: only look for more errors
                 }
+                List<TypeMirror> checked = checkedExceptions(effective, type);
                 HookCall call = new HookCall(
                         effective.getSimpleName().toString(),
                         valid.get().arguments(),
-                        checkedExceptions(effective, type),
+                        checked.stream().map(t -> ClassName.get((TypeElement) types.asElement(t))).toList(),
+                        uncheckedCaughtBy(checked),
                         Names.signature(effective),
                         ClassName.get((TypeElement) effective.getEnclosingElement()));
                 for (Hook hook : valid.get().hooks()) {
@@ -269,18 +271,17 @@ public final class CallbacksTypeValidator {
      * The checked exceptions a call of {@code method} on {@code type} can throw, erased, in declaration order, leaving
      * out any that another covers (a catch of both would not compile).
      */
-    private List<ClassName> checkedExceptions(ExecutableElement method, TypeElement type) {
+    private List<TypeMirror> checkedExceptions(ExecutableElement method, TypeElement type) {
         ExecutableType asMember = (ExecutableType) types.asMemberOf((DeclaredType) type.asType(), method);
-        TypeMirror runtimeException = elements.getTypeElement("java.lang.RuntimeException").asType();
-        TypeMirror error = elements.getTypeElement("java.lang.Error").asType();
         List<TypeMirror> checked = new ArrayList<>();
         for (TypeMirror thrown : asMember.getThrownTypes()) {
             TypeMirror erased = types.erasure(thrown);
-            if (!types.isSubtype(erased, runtimeException) && !types.isSubtype(erased, error)) {
+            if (!types.isSubtype(erased, type("java.lang.RuntimeException"))
+                    && !types.isSubtype(erased, type("java.lang.Error"))) {
                 checked.add(erased);
             }
         }
-        List<ClassName> kept = new ArrayList<>();
+        List<TypeMirror> kept = new ArrayList<>();
         for (int i = 0; i < checked.size(); i++) {
             TypeMirror candidate = checked.get(i);
             boolean covered = false;
@@ -291,10 +292,28 @@ public final class CallbacksTypeValidator {
                         && (!types.isSameType(candidate, other) || j < i);
             }
             if (!covered) {
-                kept.add(ClassName.get((TypeElement) types.asElement(candidate)));
+                kept.add(candidate);
             }
         }
         return kept;
+    }
+
+    /**
+     * The unchecked exception types that a catch of {@code checked} would also catch ({@code throws Exception} catches
+     * every {@code RuntimeException}): the generated call rethrows those unchanged before wrapping the rest.
+     */
+    private List<ClassName> uncheckedCaughtBy(List<TypeMirror> checked) {
+        List<ClassName> rethrown = new ArrayList<>();
+        for (String unchecked : List.of("java.lang.RuntimeException", "java.lang.Error")) {
+            if (checked.stream().anyMatch(c -> types.isSubtype(type(unchecked), c))) {
+                rethrown.add(ClassName.bestGuess(unchecked));
+            }
+        }
+        return rethrown;
+    }
+
+    private TypeMirror type(String canonicalName) {
+        return elements.getTypeElement(canonicalName).asType();
     }
 
     /** How generated code declares a {@code type} variable: raw name, or with {@code <?>} for each type parameter. */

@@ -101,15 +101,19 @@ public final class CallbacksGenerator {
             return code.addStatement(invocation).build();
         }
         // Checked exceptions leave as CallbackException, naming the hook; unchecked ones pass through untouched.
-        return code.beginControlFlow("try")
-                .addStatement(invocation)
-                .nextControlFlow(
-                        "catch ($L e)",
-                        call.checkedExceptions().stream()
-                                .map(e -> CodeBlock.of("$T", e))
-                                .collect(CodeBlock.joining(" | ")))
+        code.beginControlFlow("try").addStatement(invocation);
+        if (!call.uncheckedToRethrow().isEmpty()) {
+            code.nextControlFlow("catch ($L e)", alternatives(call.uncheckedToRethrow())).addStatement("throw e");
+        }
+        return code.nextControlFlow(
+                        "catch ($L e)", alternatives(call.checkedExceptions()))
                 .addStatement("throw new $T($S, e)", ClassNames.CALLBACK_EXCEPTION, call.signature())
                 .endControlFlow()
                 .build();
+    }
+
+    /** {@code IOException | TimeoutException}: the types of a multi-catch. */
+    private static CodeBlock alternatives(List<ClassName> exceptions) {
+        return exceptions.stream().map(e -> CodeBlock.of("$T", e)).collect(CodeBlock.joining(" | "));
     }
 }
