@@ -1,0 +1,114 @@
+package org.callbacks4j.processor;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import com.palantir.javapoet.ClassName;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.ServiceLoader;
+import javax.annotation.processing.Processor;
+import javax.lang.model.SourceVersion;
+import org.callbacks4j.dispatch.CallbackDispatcher;
+import org.callbacks4j.dispatch.Hooks;
+import org.callbacks4j.processor.model.ClassNames;
+import org.callbacks4j.processor.model.Hook;
+import org.callbacks4j.processor.model.Injectable;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How builds find the processor (javac's service file, Gradle's incremental metadata), and that the runtime names the
+ * processor holds as constants (it does not depend on the runtime) match the real runtime.
+ */
+class RegistrationTest {
+
+    @Test
+    void javacFindsTheProcessorAsAService() {
+        assertThat(ServiceLoader.load(Processor.class).stream().map(p -> p.type().getName()).toList())
+                .contains(CallbacksProcessor.class.getName());
+    }
+
+    @Test
+    void gradleTreatsTheProcessorAsIsolating() throws IOException {
+        try (InputStream in = CallbacksProcessor.class.getClassLoader()
+                .getResourceAsStream("META-INF/gradle/incremental.annotation.processors")) {
+            assertThat(in).isNotNull();
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList())
+                    .containsExactly(CallbacksProcessor.class.getName() + ",isolating");
+        }
+    }
+
+    @Test
+    void processorSupportsExactlyTheHookAnnotations() {
+        CallbacksProcessor processor = new CallbacksProcessor();
+        assertThat(processor.getSupportedAnnotationTypes()).containsExactly(
+                "org.callbacks4j.OnTrainBegin", "org.callbacks4j.OnTrainEnd",
+                "org.callbacks4j.OnEpochBegin", "org.callbacks4j.OnEpochEnd",
+                "org.callbacks4j.OnBatchBegin", "org.callbacks4j.OnBatchEnd",
+                "org.callbacks4j.OnValidationEnd");
+        assertThat(processor.getSupportedSourceVersion()).isEqualTo(SourceVersion.latestSupported());
+        assertThat(ClassNames.PROCESSOR).isEqualTo(CallbacksProcessor.class.getName());
+    }
+
+    @Test
+    void everyRuntimeNameExists() throws ReflectiveOperationException {
+        for (Field field : ClassNames.class.getFields()) {
+            if (field.getType() == ClassName.class) {
+                String name = ((ClassName) field.get(null)).reflectionName();
+                assertThat(Class.forName(name).getName()).isEqualTo(name);
+            }
+        }
+    }
+
+    @Test
+    void hookAnnotationsAreReadableFromClassFiles() throws ClassNotFoundException {
+        // A subclass compiled later reads its superclass's hooks from the class file: SOURCE retention would lose them.
+        for (Hook hook : Hook.values()) {
+            Class<?> annotation = Class.forName(hook.annotation().reflectionName());
+            assertThat(annotation.getAnnotation(Retention.class).value()).isNotEqualTo(RetentionPolicy.SOURCE);
+            assertThat(annotation.getAnnotation(Target.class).value()).asList().containsExactly(ElementType.METHOD);
+        }
+    }
+
+    @Test
+    void everyHookMatchesItsDispatcherMethodAndBit() throws ReflectiveOperationException {
+        for (Hook hook : Hook.values()) {
+            Class<?>[] parameters = hook.dispatcherParameters().stream()
+                    .map(RegistrationTest::runtimeClass)
+                    .toArray(Class<?>[]::new);
+            Method method = CallbackDispatcher.class.getMethod(hook.dispatcherMethod(), parameters);
+            assertThat(Arrays.stream(method.getParameters()).map(p -> p.getType()).toList())
+                    .containsExactlyElementsIn(parameters)
+                    .inOrder();
+            Field bit = Hooks.class.getField(hook.hooksConstant());
+            assertThat(Modifier.isStatic(bit.getModifiers())).isTrue();
+        }
+        assertThat(Hooks.class.getField(Hook.BATCH_LOGS_CONSTANT).getInt(null)).isEqualTo(Hooks.BATCH_LOGS);
+        // Every dispatcher method is one hook's.
+        assertThat(Arrays.stream(CallbackDispatcher.class.getDeclaredMethods())
+                        .map(Method::getName)
+                        .filter(n -> !n.equals("hooks"))
+                        .sorted()
+                        .toList())
+                .containsExactlyElementsIn(Arrays.stream(Hook.values()).map(Hook::dispatcherMethod).sorted().toList());
+    }
+
+    private static Class<?> runtimeClass(Injectable injectable) {
+        if (injectable.type().isPrimitive()) {
+            return int.class;
+        }
+        try {
+            return Class.forName(((ClassName) injectable.type()).reflectionName());
+        } catch (ClassNotFoundException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
