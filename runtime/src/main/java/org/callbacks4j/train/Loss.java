@@ -3,7 +3,7 @@ package org.callbacks4j.train;
 import org.callbacks4j.model.Activation;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
-import org.nd4j.linalg.lossfunctions.impl.LossMAE;
+import org.nd4j.linalg.lossfunctions.impl.LossL1;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
@@ -25,7 +25,11 @@ public enum Loss {
     BINARY_CROSS_ENTROPY("binary_crossentropy", Activation.SIGMOID),
     /** Keras {@code mean_squared_error}: the mean over output columns of {@code (y - p)^2}. ND4J {@code LossMSE}. */
     MSE("mean_squared_error", null),
-    /** Keras {@code mean_absolute_error}: the mean over output columns of {@code |y - p|}. ND4J {@code LossMAE}. */
+    /**
+     * Keras {@code mean_absolute_error}: the mean over output columns of {@code |y - p|}. ND4J {@code LossL1} (the sum
+     * over columns) divided by the number of columns: ND4J 1.0.0-M2.1's {@code LossMAE} reports the sum as its score
+     * but the mean's gradient, so its score and gradient disagree.
+     */
     MAE("mean_absolute_error", null);
 
     private final String kerasName;
@@ -52,15 +56,15 @@ public enum Loss {
             case SOFTMAX_CROSS_ENTROPY -> new LossMCXENT();
             case BINARY_CROSS_ENTROPY -> new LossBinaryXENT();
             case MSE -> new LossMSE();
-            case MAE -> new LossMAE();
+            case MAE -> new LossL1();
         };
     }
 
     /**
-     * Factor that turns ND4J's per-example score into Keras's: ND4J's binary cross-entropy sums over the output
-     * columns where Keras averages.
+     * Factor that turns ND4J's per-example score (and gradient) into Keras's: ND4J's binary cross-entropy and L1
+     * sum over the output columns where Keras averages.
      */
     double perExampleScale(int outputWidth) {
-        return this == BINARY_CROSS_ENTROPY ? 1.0 / outputWidth : 1.0;
+        return this == BINARY_CROSS_ENTROPY || this == MAE ? 1.0 / outputWidth : 1.0;
     }
 }
