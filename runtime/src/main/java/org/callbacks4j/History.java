@@ -1,0 +1,107 @@
+package org.callbacks4j;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What {@code Trainer.fit} returns: the value of each metric at the end of each epoch, as Keras's
+ * {@code history.history}. Immutable.
+ *
+ * <pre>{@code
+ * History history = trainer.fit(model, train, Fit.epochs(20).validationSplit(0.2));
+ * double best = Collections.min(history.get("val_loss"));
+ * }</pre>
+ *
+ * <p>A series holds one value per epoch in which the metric had a value, with no padding: {@code val_loss} has no
+ * entry for an epoch that did not validate, so its list can be shorter than {@link #epochs()}.
+ */
+public final class History {
+
+    private final List<Integer> epochs;
+    private final Map<String, List<Double>> series;
+
+    private History(List<Integer> epochs, Map<String, List<Double>> series) {
+        this.epochs = epochs;
+        this.series = series;
+    }
+
+    /** The 0-based epochs that ran, in order (from the initial epoch, as Keras's {@code history.epoch}). */
+    public List<Integer> epochs() {
+        return epochs;
+    }
+
+    /**
+     * The values of {@code metric}, one per epoch that produced it.
+     *
+     * @throws NoSuchElementException if no epoch produced {@code metric}; the message lists the metrics that exist
+     */
+    public List<Double> get(String metric) {
+        List<Double> values = series.get(metric);
+        if (values == null) {
+            throw new NoSuchElementException(
+                    "no metric \"" + metric + "\" in this history; it has " + series.keySet());
+        }
+        return values;
+    }
+
+    /** The metric names, sorted. */
+    public Set<String> metrics() {
+        return series.keySet();
+    }
+
+    /**
+     * The last value of {@code metric}.
+     *
+     * @throws NoSuchElementException if no epoch produced {@code metric}
+     */
+    public double last(String metric) {
+        List<Double> values = get(metric);
+        return values.get(values.size() - 1);
+    }
+
+    /** Every series by metric name, sorted by name (Keras's {@code history.history}). */
+    public Map<String, List<Double>> asMap() {
+        return series;
+    }
+
+    @Override
+    public String toString() {
+        return "History(epochs=" + epochs + ", " + series + ")";
+    }
+
+    /** Starts an empty history, for the trainer to fill epoch by epoch. */
+    public static Recorder recorder() {
+        return new Recorder();
+    }
+
+    /** Fills a {@link History}: one {@link #record(int, Logs)} per finished epoch, then {@link #build()}. */
+    public static final class Recorder {
+
+        private final List<Integer> epochs = new ArrayList<>();
+        private final Map<String, List<Double>> series = new TreeMap<>();
+
+        private Recorder() {}
+
+        /** Appends every value present in {@code logs} for {@code epoch}. */
+        public Recorder record(int epoch, Logs logs) {
+            epochs.add(epoch);
+            for (String name : logs.names()) {
+                series.computeIfAbsent(name, k -> new ArrayList<>()).add(logs.get(name));
+            }
+            return this;
+        }
+
+        /** An immutable history of what was recorded so far. */
+        public History build() {
+            Map<String, List<Double>> copy = new LinkedHashMap<>();
+            series.forEach((name, values) -> copy.put(name, List.copyOf(values)));
+            return new History(List.copyOf(epochs), Collections.unmodifiableMap(copy));
+        }
+    }
+}

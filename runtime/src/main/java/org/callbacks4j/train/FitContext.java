@@ -1,0 +1,88 @@
+package org.callbacks4j.train;
+
+import org.callbacks4j.TrainingContext;
+import org.callbacks4j.model.Sequential;
+
+/**
+ * The trainer's {@link TrainingContext} for one fit. Besides the context every hook sees, it gives code that knows the
+ * trainer (checkpoints, backups) the {@link #optimizerState()} and the {@link #fit()} settings.
+ */
+public final class FitContext implements TrainingContext {
+
+    private final Sequential model;
+    private final OptimizerState optimizer;
+    private final Fit fit;
+    private final int batchesPerEpoch;
+    private int epoch = -1;
+    private boolean stopRequested;
+
+    FitContext(Sequential model, OptimizerState optimizer, Fit fit, int batchesPerEpoch) {
+        this.model = model;
+        this.optimizer = optimizer;
+        this.fit = fit;
+        this.batchesPerEpoch = batchesPerEpoch;
+    }
+
+    @Override
+    public void stopTraining() {
+        stopRequested = true;
+    }
+
+    @Override
+    public boolean isStopRequested() {
+        return stopRequested;
+    }
+
+    @Override
+    public double learningRate() {
+        return optimizer.learningRate();
+    }
+
+    @Override
+    public void setLearningRate(double learningRate) {
+        optimizer.setLearningRate(learningRate);
+    }
+
+    @Override
+    public int epoch() {
+        return epoch;
+    }
+
+    @Override
+    public int epochs() {
+        return fit.epochs();
+    }
+
+    @Override
+    public int batchesPerEpoch() {
+        return batchesPerEpoch;
+    }
+
+    @Override
+    public Sequential model() {
+        return model;
+    }
+
+    /** The optimizer's state for this model (live): its flat state vector, step count and learning rate. */
+    public OptimizerState optimizerState() {
+        return optimizer;
+    }
+
+    /** The settings of this fit. */
+    public Fit fit() {
+        return fit;
+    }
+
+    void epoch(int epoch) {
+        this.epoch = epoch;
+    }
+
+    void resetStop() {
+        stopRequested = false;
+    }
+
+    @Override
+    public String toString() {
+        return "FitContext(epoch=" + epoch + "/" + fit.epochs() + ", stop=" + stopRequested + ", " + optimizer + ")";
+    }
+}

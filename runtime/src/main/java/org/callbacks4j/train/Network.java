@@ -1,0 +1,210 @@
+package org.callbacks4j.train;
+
+import org.callbacks4j.model.Sequential;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.indexaccum.custom.ArgMax;
+import org.nd4j.linalg.api.ops.impl.scalar.comparison.ScalarGreaterThan;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.EqualTo;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Forward and backward passes of a {@link Sequential} with preallocated buffers. Every op writes into an array that
+ * exists before the first batch: activations and deltas live in a {@link Frame} per batch size, gradients in one flat
+ * vector whose per-layer views mirror the parameter views (as DL4J's {@code MultiLayerNetwork}). Only ND4J's loss
+ * functions and some activation derivatives allocate their results.
+ */
+final class Network {
+
+    private final Sequential model;
+    private final int layerCount;
+    private final int outputWidth;
+    private final INDArray[] weights;
+    private final INDArray[] biases;
+    private final IActivation[] activations;
+    private final INDArray gradient;
+    private final INDArray[] weightGradients;
+    private final INDArray[] biasGradients;
+    private final ILossFunction lossFunction;
+    private final double lossScale;
+    private final Metric[] metrics;
+    private final boolean binaryAccuracy;
+
+    Network(Sequential model, Loss loss, Metric[] metrics) {
+        this.model = model;
+        this.layerCount = model.layers().size();
+        this.outputWidth = model.outputWidth();
+        this.weights = new INDArray[layerCount];
+        this.biases = new INDArray[layerCount];
+        this.activations = new IActivation[layerCount];
+        for (int l = 0; l < layerCount; l++) {
+            weights[l] = model.weights(l);
+            biases[l] = model.bias(l);
+            activations[l] = model.activationFunction(l);
+        }
+        long count = model.paramCount();
+        this.gradient = Nd4j.create(DataType.FLOAT, 1, count);
+        INDArray flat = gradient.reshape(count);
+        this.weightGradients = new INDArray[layerCount];
+        this.biasGradients = new INDArray[layerCount];
+        long offset = 0;
+        for (int l = 0; l < layerCount; l++) {
+            long in = weights[l].size(0);
+            long units = weights[l].size(1);
+            weightGradients[l] = flat.get(NDArrayIndex.interval(offset, offset + in * units)).reshape('c', in, units);
+            offset += in * units;
+            biasGradients[l] = flat.get(NDArrayIndex.interval(offset, offset + units)).reshape('c', 1, units);
+            offset += units;
+        }
+        this.lossFunction = loss.toNd4j();
+        this.lossScale = loss.perExampleScale(outputWidth);
+        this.metrics = metrics.clone();
+        this.binaryAccuracy = loss == Loss.BINARY_CROSS_ENTROPY || outputWidth == 1;
+    }
+
+    /** Whether "accuracy" means binary accuracy here (else categorical). */
+    boolean binaryAccuracy() {
+        return binaryAccuracy;
+    }
+
+    /** The flat gradient of the last {@link #backward}, {@code [1, paramCount]}; the update after a step. */
+    INDArray gradient() {
+        return gradient;
+    }
+
+    /** Buffers for batches of exactly {@code rows} examples. */
+    Frame frame(int rows) {
+        return new Frame(rows);
+    }
+
+    /**
+     * One optimizer step on the batch {@code (x, y)}: forward pass, per-example loss and metrics into
+     * {@code lossOut} and {@code metricOut} ({@code [rows, 1]} views), backward pass, update.
+     */
+    void trainStep(Frame f, INDArray x, INDArray y, INDArray lossOut, INDArray[] metricOut, OptimizerState opt,
+            int epoch) {
+        forward(f, x, true);
+        score(f, y, lossOut, metricOut);
+        backward(f, x, y);
+        opt.step(gradient, epoch);
+        model.params().subi(gradient);
+    }
+
+    /** Forward pass and per-example loss and metrics, without training. */
+    void evaluate(Frame f, INDArray x, INDArray y, INDArray lossOut, INDArray[] metricOut) {
+        forward(f, x, false);
+        score(f, y, lossOut, metricOut);
+    }
+
+    void forward(Frame f, INDArray x, boolean training) {
+        INDArray in = x;
+        for (int l = 0; l < layerCount; l++) {
+            INDArray z = f.z[l];
+            INDArray a = f.a[l];
+            Nd4j.gemm(in, weights[l], z, false, false, 1.0, 0.0);
+            z.addiRowVector(biases[l]);
+            a.assign(z);
+            INDArray out = activations[l].getActivation(a, training);
+            if (out != a) {
+                a.assign(out);
+            }
+            in = a;
+        }
+    }
+
+    /** Per-example loss (Keras scale) and metrics of the last forward pass. Leaves the pre-activations intact. */
+    void score(Frame f, INDArray y, INDArray lossOut, INDArray[] metricOut) {
+        int last = layerCount - 1;
+        INDArray scores = lossFunction.computeScoreArray(y, f.z[last], activations[last], null);
+        lossOut.assign(scores);
+        if (lossScale != 1.0) {
+            lossOut.muli(lossScale);
+        }
+        INDArray out = f.a[last];
+        for (int k = 0; k < metrics.length; k++) {
+            INDArray target = metricOut[k];
+            switch (metrics[k]) {
+                case ACCURACY -> {
+                    if (binaryAccuracy) {
+                        // Keras binary_accuracy: (p > 0.5) == y, averaged over the columns.
+                        Nd4j.exec(new ScalarGreaterThan(out, f.bool, 0.5));
+                        f.diff.assign(f.bool);
+                        Nd4j.exec(new EqualTo(f.diff, y, f.bool));
+                        f.diff.assign(f.bool);
+                        f.diff.mean(target, true, 1);
+                    } else {
+                        Nd4j.exec(new ArgMax(new INDArray[] {out}, new INDArray[] {f.predicted}, false, 1));
+                        Nd4j.exec(new ArgMax(new INDArray[] {y}, new INDArray[] {f.expected}, false, 1));
+                        Nd4j.exec(new EqualTo(f.predicted, f.expected, f.hits));
+                        target.assign(f.hitColumn);
+                    }
+                }
+                case MSE -> {
+                    f.diff.assign(out).subi(y);
+                    f.diff.muli(f.diff);
+                    f.diff.mean(target, true, 1);
+                }
+                case MAE -> {
+                    f.diff.assign(out).subi(y);
+                    Transforms.abs(f.diff, false);
+                    f.diff.mean(target, true, 1);
+                }
+            }
+        }
+    }
+
+    /** Gradient of the batch-mean loss of the last forward pass into {@link #gradient()}. Destroys the frame. */
+    void backward(Frame f, INDArray x, INDArray y) {
+        int last = layerCount - 1;
+        INDArray delta = lossFunction.computeGradient(y, f.z[last], activations[last], null);
+        // ND4J's gradient is per example and summed; Keras minimises the batch mean.
+        delta.muli(lossScale / f.rows);
+        for (int l = last; l >= 0; l--) {
+            INDArray in = l == 0 ? x : f.a[l - 1];
+            Nd4j.gemm(in, delta, weightGradients[l], true, false, 1.0, 0.0);
+            delta.sum(biasGradients[l], 0);
+            if (l > 0) {
+                Nd4j.gemm(delta, weights[l], f.da[l - 1], false, true, 1.0, 0.0);
+                delta = activations[l - 1].backprop(f.z[l - 1], f.da[l - 1]).getFirst();
+            }
+        }
+    }
+
+    /** Buffers for one batch size. */
+    final class Frame {
+
+        final int rows;
+        final INDArray[] z;
+        final INDArray[] a;
+        final INDArray[] da;
+        final INDArray diff;
+        final INDArray bool;
+        final INDArray predicted;
+        final INDArray expected;
+        final INDArray hits;
+        final INDArray hitColumn;
+
+        private Frame(int rows) {
+            this.rows = rows;
+            z = new INDArray[layerCount];
+            a = new INDArray[layerCount];
+            da = new INDArray[layerCount];
+            for (int l = 0; l < layerCount; l++) {
+                long units = weights[l].size(1);
+                z[l] = Nd4j.create(DataType.FLOAT, rows, units);
+                a[l] = Nd4j.create(DataType.FLOAT, rows, units);
+                da[l] = Nd4j.create(DataType.FLOAT, rows, units);
+            }
+            diff = Nd4j.create(DataType.FLOAT, rows, outputWidth);
+            bool = Nd4j.create(DataType.BOOL, rows, outputWidth);
+            predicted = Nd4j.create(DataType.LONG, rows);
+            expected = Nd4j.create(DataType.LONG, rows);
+            hits = Nd4j.create(DataType.BOOL, rows);
+            hitColumn = hits.reshape(rows, 1);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package org.callbacks4j.train;
+
+import java.util.Arrays;
+import java.util.Objects;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.IUpdater;
+
+/**
+ * The optimizer's state for one model: ND4J's {@link GradientUpdater} over the model's whole flat parameter vector (as
+ * DL4J's {@code MultiLayerNetwork} uses one updater block), its flat state vector (Adam's moment estimates, momentum
+ * velocities, ...), the step counter and the current learning rate.
+ *
+ * <p>A {@link Trainer} keeps one per model it has trained, so a second {@code fit} of the same model continues with
+ * the same state, as Keras keeps {@code model.optimizer}. Checkpoints read it with {@link #flat()} and
+ * {@link #iterations()} and put it back with {@link #restore(INDArray, long)}.
+ */
+public final class OptimizerState {
+
+    private final String optimizer;
+    private final IUpdater config;
+    private final INDArray state;
+    private final GradientUpdater<?> updater;
+    private long iterations;
+    private int epoch;
+
+    OptimizerState(Optimizer optimizer, long paramCount) {
+        this.optimizer = optimizer.name();
+        this.config = Objects.requireNonNull(optimizer.toNd4j(), "Optimizer.toNd4j()");
+        long size = config.stateSize(paramCount);
+        if (size == 0) {
+            // ND4J's plain SGD refuses a view array: it has no state.
+            this.state = Nd4j.empty(DataType.FLOAT);
+            this.updater = config.instantiate((INDArray) null, true);
+        } else {
+            this.state = Nd4j.create(DataType.FLOAT, 1, size);
+            this.updater = config.instantiate(state, true);
+        }
+    }
+
+    /** The optimizer's name ({@code "adam"}, ...). */
+    public String optimizer() {
+        return optimizer;
+    }
+
+    /**
+     * The live flat state vector, {@code [1, n]} float32 (length 0 for plain SGD, which keeps no state). Take
+     * {@code flat().dup()} for a snapshot.
+     */
+    public INDArray flat() {
+        return state;
+    }
+
+    /** Optimizer steps taken so far (Keras {@code optimizer.iterations}); Adam's bias correction depends on it. */
+    public long iterations() {
+        return iterations;
+    }
+
+    /**
+     * Replaces the state with {@code flat} (copied) and the step counter with {@code iterations}, e.g. from a
+     * checkpoint.
+     *
+     * @throws IllegalArgumentException if {@code flat} has the wrong length or {@code iterations} is negative
+     */
+    public void restore(INDArray flat, long iterations) {
+        Objects.requireNonNull(flat, "flat");
+        if (flat.length() != state.length()) {
+            throw new IllegalArgumentException(
+                    "optimizer state of shape " + Arrays.toString(flat.shape()) + " holds " + flat.length()
+                            + " values but this " + optimizer + " state has " + state.length()
+                            + "; restore a state saved from the same optimizer and model");
+        }
+        if (iterations < 0) {
+            throw new IllegalArgumentException("iterations " + iterations + " must be >= 0");
+        }
+        if (state.length() > 0) {
+            state.assign(flat.reshape(state.shape()));
+        }
+        this.iterations = iterations;
+    }
+
+    /** The learning rate the next step uses. */
+    public double learningRate() {
+        return config.getLearningRate((int) Math.min(iterations, Integer.MAX_VALUE), epoch);
+    }
+
+    /**
+     * Sets the learning rate from the next step on. ND4J's updaters read the rate from their configuration at every
+     * step, so this changes the configuration the updater holds ({@code IUpdater.setLrAndSchedule(lr, null)}, as
+     * DL4J's {@code NetworkUtils.setLearningRate}); the state is untouched.
+     *
+     * @throws IllegalArgumentException if {@code learningRate} is negative, NaN or infinite
+     */
+    public void setLearningRate(double learningRate) {
+        if (!(learningRate >= 0) || Double.isInfinite(learningRate)) {
+            throw new IllegalArgumentException(
+                    "learning rate " + learningRate + " must be a finite number >= 0");
+        }
+        if (!config.hasLearningRate()) {
+            throw new UnsupportedOperationException(optimizer + " has no learning rate to set");
+        }
+        config.setLrAndSchedule(learningRate, null);
+    }
+
+    /** Turns {@code gradient} (the flat gradient vector) into the update in place, and counts the step. */
+    void step(INDArray gradient, int epoch) {
+        this.epoch = epoch;
+        updater.applyUpdater(gradient, (int) Math.min(iterations, Integer.MAX_VALUE), epoch);
+        iterations++;
+    }
+
+    @Override
+    public String toString() {
+        return "OptimizerState(" + optimizer + ", iterations=" + iterations + ", lr=" + learningRate() + ")";
+    }
+}

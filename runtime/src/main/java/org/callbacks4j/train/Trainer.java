@@ -1,0 +1,244 @@
+package org.callbacks4j.train;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.WeakHashMap;
+import org.callbacks4j.History;
+import org.callbacks4j.data.Dataset;
+import org.callbacks4j.model.Activation;
+import org.callbacks4j.model.Sequential;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Trains, evaluates and runs a {@link Sequential} (Keras's {@code compile} settings plus {@code fit},
+ * {@code evaluate} and {@code predict}).
+ *
+ * <pre>{@code
+ * Trainer trainer = Trainer.builder()
+ *         .loss(Loss.SOFTMAX_CROSS_ENTROPY).optimizer(Adam.lr(1e-3)).metrics("accuracy").build();
+ * History history = trainer.fit(model, train, Fit.epochs(100).batchSize(64).validationSplit(0.2),
+ *         new DigitsTraining());
+ * }</pre>
+ *
+ * <p>A trainer keeps the optimizer state of each model it trains (weakly), so fitting the same model again continues
+ * where the last fit stopped, as Keras's compiled model does. One fit at a time per model.
+ */
+public final class Trainer {
+
+    private final Loss loss;
+    private final Optimizer optimizer;
+    private final List<String> metricNames;
+    private final Metric[] metrics;
+    private final Map<Sequential, OptimizerState> states = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private Trainer(Builder b) {
+        this.loss = b.loss;
+        this.optimizer = b.optimizer;
+        this.metricNames = List.copyOf(b.metricNames);
+        this.metrics = new Metric[metricNames.size()];
+        for (int i = 0; i < metrics.length; i++) {
+            metrics[i] = Metric.byName(metricNames.get(i));
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Loss loss() {
+        return loss;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    /** The metric names, in the order given to the builder. */
+    public List<String> metrics() {
+        return metricNames;
+    }
+
+    /**
+     * The optimizer state this trainer keeps for {@code model}, created fresh if the model was not trained by it
+     * yet. Restore a checkpoint's state into it before {@code fit} to resume.
+     */
+    public OptimizerState optimizerState(Sequential model) {
+        Objects.requireNonNull(model, "model");
+        return states.computeIfAbsent(model, m -> new OptimizerState(optimizer, m.paramCount()));
+    }
+
+    /**
+     * Trains {@code model} on {@code data} (Keras {@code fit}) and calls the hooks of {@code callbacks}: each is an
+     * instance of a class whose hooks the annotation processor compiled (its {@code _Callbacks} class is found once
+     * per fit), or a {@link org.callbacks4j.dispatch.CallbackDispatcher}. Their hooks run in argument order.
+     *
+     * <p>Order, as Keras 3: {@code onTrainBegin}; per epoch {@code onEpochBegin}, per batch {@code onBatchBegin},
+     * train step, {@code onBatchEnd}; then validation and {@code onValidationEnd}; {@code onEpochEnd}; finally
+     * {@code onTrainEnd} with the last epoch's logs. A stop requested in a batch ends the batch loop, but the epoch
+     * still validates and ends. An exception from a hook propagates and {@code onTrainEnd} is not called.
+     *
+     * @return the per-epoch values of the loss and metrics (and their {@code val_} versions)
+     * @throws IllegalArgumentException before any training if the data, settings or callbacks do not fit; the
+     *     message names the value and the fix
+     */
+    public History fit(Sequential model, Dataset data, Fit fit, Object... callbacks) {
+        Objects.requireNonNull(model, "model is null; pass a Sequential");
+        Objects.requireNonNull(data, "data is null; pass a Dataset");
+        Objects.requireNonNull(fit, "fit is null; pass e.g. Fit.epochs(10)");
+        Objects.requireNonNull(callbacks, "callbacks array is null; pass no callbacks, or callback objects");
+        checkModel(model);
+        return new FitRun(this, model, data, fit, callbacks).run();
+    }
+
+    /**
+     * The loss and metrics of {@code model} on {@code data} (Keras {@code evaluate}), in batches of 32; keys
+     * {@code loss} and the metric names (no {@code val_} prefix), sorted.
+     */
+    public Map<String, Double> evaluate(Sequential model, Dataset data) {
+        Objects.requireNonNull(model, "model is null; pass a Sequential");
+        Objects.requireNonNull(data, "data is null; pass a Dataset");
+        checkModel(model);
+        checkData("evaluation", data, model);
+        return FitRun.evaluate(this, model, data, 32);
+    }
+
+    /** The model's outputs for {@code features} (Keras {@code predict}); see {@link Sequential#predict(INDArray)}. */
+    public INDArray predict(Sequential model, INDArray features) {
+        Objects.requireNonNull(model, "model is null; pass a Sequential");
+        return model.predict(features);
+    }
+
+    Metric[] metricArray() {
+        return metrics.clone();
+    }
+
+    void checkModel(Sequential model) {
+        Activation output = model.layers().get(model.layers().size() - 1).activation();
+        Activation required = loss.requiredOutput();
+        if (required != null && output != required) {
+            throw new IllegalArgumentException(
+                    "loss " + loss + " needs a " + required + " output layer but the model's last layer is "
+                            + output + "; end the model with .dense(" + model.outputWidth() + ", Activation."
+                            + required + ")" + (loss == Loss.SOFTMAX_CROSS_ENTROPY && output == Activation.SIGMOID
+                                    ? ", or use Loss.BINARY_CROSS_ENTROPY for independent sigmoid outputs"
+                                    : ""));
+        }
+        if (loss == Loss.SOFTMAX_CROSS_ENTROPY && model.outputWidth() < 2) {
+            throw new IllegalArgumentException(
+                    "loss SOFTMAX_CROSS_ENTROPY needs at least 2 outputs (a softmax over 1 output is always 1) but "
+                            + "the model has " + model.outputWidth() + "; for two classes use .dense(1, "
+                            + "Activation.SIGMOID) with Loss.BINARY_CROSS_ENTROPY, or .dense(2, Activation.SOFTMAX)");
+        }
+    }
+
+    /** Checks that {@code data} fits {@code model} and the loss; {@code what} names it in messages. */
+    void checkData(String what, Dataset data, Sequential model) {
+        if (data.size() < 1) {
+            throw new IllegalArgumentException(what + " data has no rows; pass at least one example");
+        }
+        if (data.featureWidth() != model.inputWidth()) {
+            throw new IllegalArgumentException(
+                    what + " features have " + data.featureWidth() + " columns but the model takes "
+                            + model.inputWidth() + " inputs; pass " + model.inputWidth()
+                            + "-column features or build the model with Sequential.input(" + data.featureWidth()
+                            + ")");
+        }
+        if (data.labelWidth() != model.outputWidth()) {
+            throw new IllegalArgumentException(
+                    what + " labels have " + data.labelWidth() + " columns but the model has " + model.outputWidth()
+                            + " outputs; pass " + model.outputWidth() + "-column labels (Dataset.classification(x, "
+                            + "classes, " + model.outputWidth() + ") makes one-hot rows) or end the model with "
+                            + ".dense(" + data.labelWidth() + ", ...)");
+        }
+        INDArray labels = data.labels();
+        if (loss == Loss.BINARY_CROSS_ENTROPY || loss == Loss.SOFTMAX_CROSS_ENTROPY) {
+            double min = labels.minNumber().doubleValue();
+            double max = labels.maxNumber().doubleValue();
+            if (!(min >= 0 && max <= 1)) {
+                throw new IllegalArgumentException(
+                        "loss " + loss + " needs labels in [0, 1] but the " + what + " labels range from " + min
+                                + " to " + max + (loss == Loss.SOFTMAX_CROSS_ENTROPY
+                                        ? "; build one-hot labels with Dataset.classification(x, classes, numClasses)"
+                                        : "; rescale them to [0, 1], or use Loss.MSE for regression"));
+            }
+        }
+        if (loss == Loss.SOFTMAX_CROSS_ENTROPY) {
+            INDArray sums = labels.sum(1);
+            INDArray error = Transforms.abs(sums.sub(1.0), false);
+            if (error.maxNumber().doubleValue() > 1e-3) {
+                int row = 0;
+                while (Math.abs(sums.getDouble(row) - 1.0) <= 1e-3) {
+                    row++;
+                }
+                throw new IllegalArgumentException(
+                        "loss SOFTMAX_CROSS_ENTROPY needs one-hot label rows (each summing to 1) but " + what
+                                + " label row " + row + " sums to " + sums.getDouble(row) + "; build labels with "
+                                + "Dataset.classification(x, classes, numClasses), or use Loss.BINARY_CROSS_ENTROPY "
+                                + "for multi-label rows");
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Trainer(loss=" + loss + ", optimizer=" + optimizer + ", metrics=" + metricNames + ")";
+    }
+
+    /** Settings of a {@link Trainer} (Keras {@code compile}). */
+    public static final class Builder {
+
+        private Loss loss;
+        private Optimizer optimizer = RmsProp.lr(1e-3);
+        private final List<String> metricNames = new ArrayList<>();
+
+        private Builder() {}
+
+        /** The loss to minimise (required). */
+        public Builder loss(Loss loss) {
+            this.loss = Objects.requireNonNull(loss, "loss is null; pass e.g. Loss.SOFTMAX_CROSS_ENTROPY");
+            return this;
+        }
+
+        /** The optimizer (default {@code RmsProp.lr(1e-3)}, Keras's {@code compile} default). */
+        public Builder optimizer(Optimizer optimizer) {
+            this.optimizer = Objects.requireNonNull(optimizer, "optimizer is null; pass e.g. Adam.lr(1e-3)");
+            return this;
+        }
+
+        /**
+         * Metrics to report besides the loss, by Keras name: {@code "accuracy"}, {@code "mse"}, {@code "mae"}.
+         *
+         * @throws IllegalArgumentException for an unknown or repeated name
+         */
+        public Builder metrics(String... names) {
+            Objects.requireNonNull(names, "names");
+            for (String name : names) {
+                Objects.requireNonNull(name, "metric name is null; known metrics are " + Metric.knownNames());
+                Metric.byName(name);
+                if (metricNames.contains(name)) {
+                    throw new IllegalArgumentException(
+                            "metric \"" + name + "\" is listed twice; list each metric once");
+                }
+                metricNames.add(name);
+            }
+            return this;
+        }
+
+        /**
+         * The trainer.
+         *
+         * @throws IllegalStateException if no loss was set
+         */
+        public Trainer build() {
+            if (loss == null) {
+                throw new IllegalStateException(
+                        "no loss set; call e.g. Trainer.builder().loss(Loss.SOFTMAX_CROSS_ENTROPY) before build()");
+            }
+            return new Trainer(this);
+        }
+    }
+}
