@@ -4,8 +4,11 @@ import static com.google.testing.compile.Compiler.javac;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import javax.annotation.processing.Processor;
 import javax.tools.JavaFileObject;
@@ -31,6 +34,21 @@ final class Compilations {
     static Compilation compile(List<Processor> processors, JavaFileObject... sources) {
         // Every lint but "processing" (which only notes unclaimed annotations): generated code must be warning-free.
         return javac().withProcessors(processors).withOptions("-Xlint:all,-processing").compile(sources);
+    }
+
+    /** Compiles {@code sources} against {@code classes} (written to {@code directory}) and the test's classpath. */
+    static Compilation compileAgainst(
+            CompiledClasses classes, Path directory, JavaFileObject... sources) throws IOException {
+        classes.writeTo(directory);
+        List<File> classpath = new ArrayList<>();
+        classpath.add(directory.toFile());
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            classpath.add(new File(entry));
+        }
+        return javac().withProcessors(new CallbacksProcessor())
+                .withOptions("-Xlint:all,-processing")
+                .withClasspath(classpath)
+                .compile(sources);
     }
 
     /** The text of a generated source file, which must exist. */

@@ -4,6 +4,8 @@ import com.google.testing.compile.Compilation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import javax.tools.JavaFileObject;
@@ -18,20 +20,35 @@ final class CompiledClasses extends ClassLoader {
 
     private final Map<String, byte[]> classes = new HashMap<>();
 
-    CompiledClasses(Compilation compilation) {
+    CompiledClasses(Compilation... compilations) {
         super(CompiledClasses.class.getClassLoader());
-        for (JavaFileObject file : compilation.generatedFiles()) {
-            if (file.getKind() != JavaFileObject.Kind.CLASS) {
-                continue;
+        for (Compilation compilation : compilations) {
+            for (JavaFileObject file : compilation.generatedFiles()) {
+                add(file);
             }
-            String path = file.toUri().getPath();
-            String name = path.substring(path.indexOf(OUTPUT) + OUTPUT.length(), path.length() - ".class".length())
-                    .replace('/', '.');
-            try (InputStream in = file.openInputStream()) {
-                classes.put(name, in.readAllBytes());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        }
+    }
+
+    /** Writes the classes to {@code directory}, as a jar on a later compilation's classpath would hold them. */
+    void writeTo(Path directory) throws IOException {
+        for (Map.Entry<String, byte[]> entry : classes.entrySet()) {
+            Path file = directory.resolve(entry.getKey().replace('.', '/') + ".class");
+            Files.createDirectories(file.getParent());
+            Files.write(file, entry.getValue());
+        }
+    }
+
+    private void add(JavaFileObject file) {
+        if (file.getKind() != JavaFileObject.Kind.CLASS) {
+            return;
+        }
+        String path = file.toUri().getPath();
+        String name = path.substring(path.indexOf(OUTPUT) + OUTPUT.length(), path.length() - ".class".length())
+                .replace('/', '.');
+        try (InputStream in = file.openInputStream()) {
+            classes.put(name, in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -399,6 +399,22 @@ class ErrorsTest {
     }
 
     @Test
+    void generatedNameTakenByASourceFile() {
+        JavaFileObject file = training("@OnEpochEnd void report(int epoch) {}");
+        JavaFileObject handWritten = source("com.example.Training_Callbacks", """
+                package com.example;
+
+                class Training_Callbacks {}
+                """);
+        Compilation compilation = compile(file, handWritten);
+        assertThat(compilation).hadErrorContaining("[callbacks4j/WriteFailed] could not write"
+                        + " com.example.Training_Callbacks for com.example.Training: ")
+                .inFile(file)
+                .onLineContaining("public class Training");
+        assertThat(compilation).hadErrorCount(1);
+    }
+
+    @Test
     void typeThatNeverAppearsIsReportedAfterTheLastRound() {
         JavaFileObject file = training("@OnEpochEnd void report(int epoch,\n        Missing missing) {}");
         Compilation compilation = compile(file);

@@ -117,7 +117,16 @@ public final class HookMethodValidator {
             Optional<Injectable> kind = classify(parameter);
             if (kind.isEmpty()) {
                 valid = false;
-                if (parameter.asType().getKind() == TypeKind.INT) {
+                if (parameter.asType().getKind() == TypeKind.INT && namesAreSynthetic(method)) {
+                    String declaring = ((TypeElement) method.getEnclosingElement()).getQualifiedName().toString();
+                    report.error(
+                            Message.PARAMETER_NAMES_MISSING,
+                            parameter,
+                            describe(parameter),
+                            signature,
+                            declaring,
+                            declaring);
+                } else if (parameter.asType().getKind() == TypeKind.INT) {
                     report.error(
                             Message.AMBIGUOUS_INT_PARAMETER, parameter, parameter.getSimpleName(), signature);
                 } else {
@@ -178,6 +187,20 @@ public final class HookMethodValidator {
             }
             default -> false;
         };
+    }
+
+    /**
+     * Whether the parameters are named {@code arg0, arg1, ...}: what javac reads from a class file that kept no
+     * parameter names (compiled without {@code -parameters} or {@code -g}).
+     */
+    private static boolean namesAreSynthetic(ExecutableElement method) {
+        List<? extends VariableElement> parameters = method.getParameters();
+        for (int i = 0; i < parameters.size(); i++) {
+            if (!parameters.get(i).getSimpleName().contentEquals("arg" + i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** What {@code parameter} injects: an {@code int} by its name, anything else by its type. */

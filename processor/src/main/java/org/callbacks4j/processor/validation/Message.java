@@ -45,6 +45,10 @@ public enum Message {
     AMBIGUOUS_INT_PARAMETER(
             "AmbiguousIntParameter",
             "parameter 'int %s' of %s: an int parameter is identified by its name; name it 'epoch' or 'batch'"),
+    PARAMETER_NAMES_MISSING(
+            "ParameterNamesMissing",
+            "parameter '%s' of %s has no real name, as when %s was compiled without -parameters or -g, but an int"
+                    + " parameter is identified by its name; recompile %s with -parameters (or -g)"),
     LOGS_ON_BEGIN_HOOK(
             "LogsOnBeginHook",
             "parameter '%s' of %s has no values on %s (Keras passes empty logs to begin hooks); remove it, or read"
@@ -64,7 +68,7 @@ public enum Message {
             "%s and %s would both be dispatched by %s; rename one of them"),
     WRITE_FAILED(
             "WriteFailed",
-            "could not write %s for %s: %s"),
+            "could not write %s for %s: %s; if a class of that name already exists, rename or delete it"),
     PROCESSOR_CRASH(
             "ProcessorCrash",
             "callbacks4j crashed while processing %s. This is a bug in callbacks4j: please report it with this"
