@@ -105,8 +105,7 @@ public final class CallbacksGenerator {
         if (!call.uncheckedToRethrow().isEmpty()) {
             code.nextControlFlow("catch ($L e)", alternatives(call.uncheckedToRethrow())).addStatement("throw e");
         }
-        return code.nextControlFlow(
-                        "catch ($L e)", alternatives(call.checkedExceptions()))
+        return code.nextControlFlow("catch ($L e)", alternatives(call.checkedExceptions()))
                 .addStatement("throw new $T($S, e)", ClassNames.CALLBACK_EXCEPTION, call.signature())
                 .endControlFlow()
                 .build();
