@@ -68,7 +68,7 @@ class PythonFloatsTest {
     @Test
     void readsBackAsTheSameDoubleAndIsNoLongerThanJavaForRandomBits() {
         SplittableRandom random = new SplittableRandom(7);
-        for (int i = 0; i < 20_000; i++) {
+        for (int i = 0; i < 5_000; i++) {
             double value = Double.longBitsToDouble(random.nextLong());
             if (!Double.isFinite(value)) {
                 continue;
