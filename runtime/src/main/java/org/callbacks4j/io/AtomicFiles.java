@@ -7,10 +7,12 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes files so that a reader, or a crash, sees either the old file or the complete new one, never a mix: the bytes
@@ -40,11 +42,21 @@ public final class AtomicFiles {
     public static void write(Path target, IoConsumer<? super OutputStream> body) throws IOException {
         Path dir = parentOf(target);
         Files.createDirectories(dir);
-        // Hidden, same folder (rename across file systems would not be atomic), unique per call.
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        Path tmp = null;
+        FileChannel created = null;
+        while (created == null) {
+            // Hidden, same folder (rename across file systems would not be atomic), unique per call. Not
+            // Files.createTempFile: its owner-only permissions would end up on the final file; this gets the umask's.
+            tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+            try {
+                created = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } catch (FileAlreadyExistsException e) {
+                // taken by a concurrent write: draw another name
+            }
+        }
         boolean moved = false;
         try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = created) {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
                 body.accept(new NonClosingOutputStream(out));
                 out.flush();

@@ -46,6 +46,16 @@ class AtomicFilesTest {
     }
 
     @Test
+    void theFileGetsTheSamePermissionsAsAnyNewFileNotOwnerOnly() throws IOException {
+        Path plain = Files.writeString(dir.resolve("plain.txt"), "x");
+        Path atomic = dir.resolve("atomic.txt");
+
+        AtomicFiles.write(atomic, new byte[] {1});
+
+        assertThat(Files.getPosixFilePermissions(atomic)).isEqualTo(Files.getPosixFilePermissions(plain));
+    }
+
+    @Test
     void aFailingBodyKeepsTheOldFileAndDeletesTheTemporaryFile() throws IOException {
         Path target = dir.resolve("ckpt.bin");
         Files.writeString(target, "old");
