@@ -179,8 +179,8 @@ public final class EarlyStopping {
     }
 
     /** What this policy did in the last fit (or is doing in the current one). */
-    public EarlyStoppingOutcome outcome() {
-        return new EarlyStoppingOutcome(monitor.name(), stopped, stopped ? stoppedEpoch : -1,
+    public Outcome outcome() {
+        return new Outcome(monitor.name(), stopped, stopped ? stoppedEpoch : -1,
                 hasBest ? bestEpoch : -1, hasBest ? best : Double.NaN, hasBest, restored);
     }
 
@@ -205,5 +205,26 @@ public final class EarlyStopping {
         }
         hasSnapshot = true;
         snapshotEpoch = epoch;
+    }
+
+    /**
+     * What an {@link EarlyStopping} did in a fit. Epochs are 0-based, as in hooks (messages print them 1-based).
+     *
+     * @param monitor the monitored metric
+     * @param stoppedTraining whether this policy stopped training
+     * @param stoppedEpoch the epoch in which it stopped training, or -1
+     * @param bestEpoch the epoch of the best value (the last one that improved), or -1 if no epoch was counted
+     * @param bestValue the best value; NaN if no epoch was counted (it is also NaN if the first counted value was
+     *     NaN: see {@link #monitored})
+     * @param monitored whether at least one epoch was counted (the monitor had a value at or after startFromEpoch)
+     * @param weightsRestored whether the best weights were restored when training ended
+     */
+    public record Outcome(String monitor, boolean stoppedTraining, int stoppedEpoch, int bestEpoch,
+            double bestValue, boolean monitored, boolean weightsRestored) implements StopOutcome {
+
+        @Override
+        public String policy() {
+            return "@EarlyStop";
+        }
     }
 }

@@ -16,7 +16,7 @@ class EarlyStoppingTest {
     private static final String MONITOR = "val_loss";
 
     /** The result of one simulated fit. */
-    private record Run(int stopEpoch, int bestEpoch, int waitAtEnd, EarlyStoppingOutcome outcome,
+    private record Run(int stopEpoch, int bestEpoch, int waitAtEnd, EarlyStopping.Outcome outcome,
             FakeWeights weights, RecordingLog log, FakeContext context) {}
 
     /**
@@ -47,7 +47,7 @@ class EarlyStoppingTest {
         }
         int waitAtEnd = policy.waitCount();
         policy.onTrainEnd(context);
-        EarlyStoppingOutcome outcome = policy.outcome();
+        EarlyStopping.Outcome outcome = policy.outcome();
         return new Run(stopEpoch, outcome.bestEpoch(), waitAtEnd, outcome, weights, log, context);
     }
 
@@ -104,7 +104,7 @@ class EarlyStoppingTest {
     void outcomeReportsBestValueAndEpochs() {
         Run run = fit(false, 0, 1, Double.NaN, true, 0, 0, 0, "1.0 0.5 0.7 0.8");
 
-        assertThat(run.outcome()).isEqualTo(new EarlyStoppingOutcome(MONITOR, true, 2, 1, 0.5, true, true));
+        assertThat(run.outcome()).isEqualTo(new EarlyStopping.Outcome(MONITOR, true, 2, 1, 0.5, true, true));
         assertThat(run.outcome().policy()).isEqualTo("@EarlyStop");
     }
 
@@ -112,7 +112,7 @@ class EarlyStoppingTest {
     void outcomeWhenTheMonitorNeverHadAValue() {
         Run run = fit(false, 0, 0, Double.NaN, true, 0, 0, 0, "- - -");
 
-        EarlyStoppingOutcome outcome = run.outcome();
+        EarlyStopping.Outcome outcome = run.outcome();
         assertThat(outcome.monitored()).isFalse();
         assertThat(outcome.bestEpoch()).isEqualTo(-1);
         assertThat(outcome.bestValue()).isNaN();
