@@ -211,6 +211,11 @@ public final class PythonFormat {
          * @throws IllegalArgumentException naming the fault, with its index in {@code spec}
          */
         public static Spec parse(String spec, boolean integer) {
+            return parse(spec, integer, 0);
+        }
+
+        /** As {@link #parse(String, boolean)}, with indices in messages shifted by {@code offset}. */
+        static Spec parse(String spec, boolean integer, int offset) {
             int n = spec.length();
             int i = 0;
             char fill = ' ';
@@ -220,8 +225,8 @@ public final class PythonFormat {
             if (n >= 2 && isAlign(spec.charAt(1))) {
                 fill = spec.charAt(0);
                 if (fill == '{' || fill == '}') {
-                    throw new IllegalArgumentException(
-                            "fill character '" + fill + "' at index 0 is not allowed; braces cannot be fill");
+                    throw new IllegalArgumentException("fill character '" + fill + "' at index " + offset
+                            + " is not allowed; braces cannot be fill");
                 }
                 align = spec.charAt(1);
                 fillGiven = true;
@@ -238,7 +243,7 @@ public final class PythonFormat {
             }
             if (i < n && (spec.charAt(i) == '#' || spec.charAt(i) == 'z')) {
                 throw new IllegalArgumentException(
-                        "option '" + spec.charAt(i) + "' at index " + i + " is not supported; supported: "
+                        "option '" + spec.charAt(i) + "' at index " + (offset + i) + " is not supported; supported: "
                                 + "[[fill]align][sign][0][width][.precision][type]");
             }
             if (i < n && spec.charAt(i) == '0') {
@@ -254,10 +259,10 @@ public final class PythonFormat {
             while (i < n && isDigit(spec.charAt(i))) {
                 i++;
             }
-            int width = start == i ? -1 : number(spec, start, i, "width");
+            int width = start == i ? -1 : number(spec, start, i, "width", offset);
             if (i < n && (spec.charAt(i) == ',' || spec.charAt(i) == '_')) {
-                throw new IllegalArgumentException("grouping option '" + spec.charAt(i) + "' at index " + i
-                        + " is not supported in a path template");
+                throw new IllegalArgumentException("grouping option '" + spec.charAt(i) + "' at index "
+                        + (offset + i) + " is not supported");
             }
             int precision = -1;
             if (i < n && spec.charAt(i) == '.') {
@@ -268,29 +273,29 @@ public final class PythonFormat {
                 }
                 if (start == i) {
                     throw new IllegalArgumentException(
-                            "'.' at index " + dot + " needs a precision after it, e.g. .4f");
+                            "'.' at index " + (offset + dot) + " needs a precision after it, e.g. .4f");
                 }
-                precision = number(spec, start, i, "precision");
+                precision = number(spec, start, i, "precision", offset);
             }
             char type = '\0';
             if (i < n) {
                 type = spec.charAt(i);
                 if (!isType(type)) {
-                    throw new IllegalArgumentException("unknown format type '" + type + "' at index " + i
-                            + "; use d (integers), f, e, g, % or none");
+                    throw new IllegalArgumentException("unknown format type '" + type + "' at index "
+                            + (offset + i) + "; use d (integers), f, e, g, % or none");
                 }
                 if (i + 1 < n) {
                     throw new IllegalArgumentException("unexpected '" + spec.substring(i + 1) + "' at index "
-                            + (i + 1) + " after the format type '" + type + "'");
+                            + (offset + i + 1) + " after the format type '" + type + "'");
                 }
             }
             if (type == 'd' && !integer) {
-                throw new IllegalArgumentException(
-                        "format type 'd' needs an integer, but metric values are floats; use .0f for no decimals");
+                throw new IllegalArgumentException("format type 'd' at index " + (offset + n - 1) + " needs an "
+                        + "integer, but metric values are floats; use .0f for no decimals");
             }
             if (integer && precision >= 0 && (type == 'd' || type == '\0')) {
-                throw new IllegalArgumentException("a precision is not allowed with an integer format; use a width "
-                        + "with 0 for zero padding, e.g. 03d");
+                throw new IllegalArgumentException("a precision (." + precision + ") is not allowed with an integer "
+                        + "format; use a width with 0 for zero padding, e.g. 03d");
             }
             if (fill == ' ' && align == '>' && sign == '-' && width < 0 && precision < 0 && type == '\0') {
                 return EMPTY;
@@ -310,12 +315,13 @@ public final class PythonFormat {
             return c == 'd' || c == 'f' || c == 'e' || c == 'g' || c == '%';
         }
 
-        private static int number(String spec, int from, int to, String what) {
-            if (to - from > 3 || Integer.parseInt(spec.substring(from, to)) > MAX_WIDTH) {
-                throw new IllegalArgumentException(what + " " + spec.substring(from, to) + " at index " + from
-                        + " is larger than " + MAX_WIDTH);
+        private static int number(String spec, int from, int to, String what, int offset) {
+            String digits = spec.substring(from, to).replaceFirst("^0+(?=.)", "");
+            if (digits.length() > 3 || Integer.parseInt(digits) > MAX_WIDTH) {
+                throw new IllegalArgumentException(what + " " + spec.substring(from, to) + " at index "
+                        + (offset + from) + " is larger than " + MAX_WIDTH);
             }
-            return Integer.parseInt(spec.substring(from, to));
+            return Integer.parseInt(digits);
         }
 
         /** Appends Python's {@code format(value, spec)} for an int. */

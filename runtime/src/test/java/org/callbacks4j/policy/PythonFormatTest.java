@@ -119,8 +119,8 @@ class PythonFormatTest {
 
     @ParameterizedTest(name = "''{0}'' is rejected: {1}")
     @CsvSource(delimiter = '|', value = {
-        ".2d   | a precision is not allowed with an integer format",
-        ".2    | a precision is not allowed with an integer format",
+        ".2d   | a precision (.2) is not allowed with an integer format",
+        ".2    | a precision (.2) is not allowed with an integer format",
         "q     | unknown format type 'q' at index 0",
         "#d    | option '#' at index 0 is not supported",
         ",d    | grouping option ',' at index 0 is not supported",
@@ -137,8 +137,8 @@ class PythonFormatTest {
 
     @ParameterizedTest(name = "''{0}'' is rejected for a float: {1}")
     @CsvSource(delimiter = '|', value = {
-        "d     | format type 'd' needs an integer",
-        "03d   | format type 'd' needs an integer",
+        "d     | format type 'd' at index 0 needs an integer",
+        "03d   | format type 'd' at index 2 needs an integer",
         "z.2f  | option 'z' at index 0 is not supported",
         ".200f | precision 200 at index 1 is larger than 100",
         "E     | unknown format type 'E'",
