@@ -197,8 +197,11 @@ public final class EarlyStopping {
         INDArray params = weights.params();
         if (snapshot == null || !snapshot.equalShapes(params) || snapshot.dataType() != params.dataType()) {
             // Outside any workspace: the buffer outlives the epoch (and the fit).
-            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            MemoryWorkspace outside = Nd4j.getMemoryManager().scopeOutOfWorkspaces();
+            try {
                 snapshot = params.dup();
+            } finally {
+                outside.close();
             }
         } else {
             snapshot.assign(params);
