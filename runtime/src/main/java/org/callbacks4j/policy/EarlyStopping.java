@@ -1,0 +1,233 @@
+package org.callbacks4j.policy;
+
+import java.util.Objects;
+import java.util.function.Function;
+import org.callbacks4j.Logs;
+import org.callbacks4j.TrainingContext;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Keras 3.15 {@code EarlyStopping}: stops training when the monitored metric has stopped improving, and optionally
+ * restores the weights of the best epoch when training ends. Built from {@code @EarlyStop}.
+ *
+ * <p>Per fit: {@link #prepare} (resolves the monitor's slot, rejects a monitor this fit cannot produce), then
+ * {@link #onTrainBegin}, {@link #onEpochEnd} after every epoch, {@link #onTrainEnd}; {@link #outcome()} afterwards.
+ *
+ * <p>{@link #onEpochEnd} follows Keras exactly:
+ * <ol>
+ *   <li>an epoch where the monitor has no value (validation skipped) or {@code epoch < startFromEpoch} is ignored;
+ *   <li>with {@code restoreBestWeights}, the first counted epoch's weights are taken as the best so far;
+ *   <li>{@code wait} is incremented;
+ *   <li>on an improvement over the best (see {@link MonitorComparison}; the first counted value always improves, even
+ *       NaN) the best value, epoch and weights are updated, {@code wait} is reset only if there is no baseline or the
+ *       value also beats the baseline, and the epoch ends there: an improving epoch never stops training;
+ *   <li>otherwise training stops when {@code wait >= patience} (so patience 0 and 1 behave the same) and
+ *       {@code epoch > 0}.
+ * </ol>
+ * The weights are restored in {@link #onTrainEnd} whenever {@code restoreBestWeights} is set and some epoch was
+ * counted, whatever stopped training (this policy, another one, or the last epoch). Only the parameters are restored,
+ * not the optimizer state. The snapshot is one buffer allocated at the first snapshot and reused for every later
+ * improvement and fit.
+ */
+public final class EarlyStopping {
+
+    private static final String OWNER = "@EarlyStop monitor";
+
+    private final MonitoredSlot monitor;
+    private final MonitorComparison comparison;
+    private final int patience;
+    private final double baseline;
+    private final boolean hasBaseline;
+    private final boolean restoreBestWeights;
+    private final int startFromEpoch;
+    private final int verbose;
+    private final Function<TrainingContext, ModelWeights> weightsOf;
+    private final PolicyLog log;
+
+    private int wait;
+    private int stoppedEpoch;
+    private boolean stopped;
+    private boolean hasBest;
+    private double best;
+    private int bestEpoch;
+    private ModelWeights weights;
+    private INDArray snapshot;
+    private boolean hasSnapshot;
+    private int snapshotEpoch;
+    private boolean restored;
+
+    /**
+     * @param monitor the metric to watch, e.g. {@code val_loss}
+     * @param maximize whether larger values are better (the resolved {@code mode})
+     * @param minDelta the smallest change that counts as an improvement (sign ignored)
+     * @param patience how many non-improving counted epochs in a row stop training ({@code >= 0})
+     * @param baseline the value to beat before {@code wait} resets on improvements; NaN for none (Keras
+     *     {@code None})
+     * @param restoreBestWeights whether to restore the best epoch's weights when training ends
+     * @param startFromEpoch the first absolute 0-based epoch that counts ({@code >= 0})
+     * @param verbose Keras's {@code verbose}: {@code > 0} logs the stop and restore messages at INFO, 0 at DEBUG
+     * @throws IllegalArgumentException for a negative patience or startFromEpoch, or a non-finite minDelta
+     */
+    public EarlyStopping(String monitor, boolean maximize, double minDelta, int patience, double baseline,
+            boolean restoreBestWeights, int startFromEpoch, int verbose) {
+        this(monitor, maximize, minDelta, patience, baseline, restoreBestWeights, startFromEpoch, verbose,
+                context -> ModelWeights.of(context.model()), PolicyLog.slf4j(EarlyStopping.class));
+    }
+
+    EarlyStopping(String monitor, boolean maximize, double minDelta, int patience, double baseline,
+            boolean restoreBestWeights, int startFromEpoch, int verbose,
+            Function<TrainingContext, ModelWeights> weightsOf, PolicyLog log) {
+        if (patience < 0) {
+            throw new IllegalArgumentException(
+                    "@EarlyStop patience must be >= 0, got " + patience + "; 0 stops at the first epoch that does "
+                            + "not improve");
+        }
+        if (startFromEpoch < 0) {
+            throw new IllegalArgumentException(
+                    "@EarlyStop startFromEpoch must be >= 0 (a 0-based epoch), got " + startFromEpoch);
+        }
+        this.monitor = new MonitoredSlot(OWNER, monitor);
+        this.comparison = new MonitorComparison(maximize, minDelta);
+        this.patience = patience;
+        this.baseline = baseline;
+        this.hasBaseline = !Double.isNaN(baseline);
+        this.restoreBestWeights = restoreBestWeights;
+        this.startFromEpoch = startFromEpoch;
+        this.verbose = verbose;
+        this.weightsOf = Objects.requireNonNull(weightsOf, "weightsOf");
+        this.log = Objects.requireNonNull(log, "log");
+    }
+
+    /**
+     * Resolves the monitor's slot for this fit. Call before training.
+     *
+     * @param hasValidation whether this fit validates (at least in some epochs)
+     * @throws IllegalStateException if this fit cannot produce the monitor (a {@code val_} metric without validation
+     *     data, or a name the fit does not produce)
+     */
+    public void prepare(Logs logs, boolean hasValidation) {
+        monitor.resolve(logs, hasValidation);
+    }
+
+    /** Resets the state, so that one instance can serve several fits (Keras 3.15). */
+    public void onTrainBegin(TrainingContext context) {
+        wait = 0;
+        stoppedEpoch = 0;
+        stopped = false;
+        hasBest = false;
+        best = Double.NaN;
+        bestEpoch = 0;
+        hasSnapshot = false;
+        snapshotEpoch = -1;
+        restored = false;
+        weights = restoreBestWeights ? weightsOf.apply(context) : null;
+    }
+
+    /** Counts the epoch and stops training when patience has run out. */
+    public void onEpochEnd(int epoch, Logs logs, TrainingContext context) {
+        double current = monitor.read(logs);
+        if (!monitor.isPresent(logs, current)) {
+            if (log.isDebugEnabled()) {
+                // Keras warns; here the metric exists in this fit (prepare checked) and is only skipped this epoch.
+                log.debug("Early stopping conditioned on metric `" + monitor.name() + "` which is not available. "
+                        + "Available metrics are: " + String.join(",", logs.names()));
+            }
+            return;
+        }
+        if (epoch < startFromEpoch) {
+            return;
+        }
+        if (restoreBestWeights && !hasSnapshot) {
+            snapshot(epoch);
+            bestEpoch = epoch;
+        }
+        wait++;
+        if (comparison.isImprovement(current, hasBest, best)) {
+            hasBest = true;
+            best = current;
+            bestEpoch = epoch;
+            if (restoreBestWeights) {
+                snapshot(epoch);
+            }
+            if (!hasBaseline || comparison.isImprovement(current, baseline)) {
+                wait = 0;
+            }
+            return;
+        }
+        if (wait >= patience && epoch > 0) {
+            stoppedEpoch = epoch;
+            stopped = true;
+            context.stopTraining();
+        }
+    }
+
+    /** Logs the stop and restores the best weights, whatever ended training. */
+    public void onTrainEnd(TrainingContext context) {
+        if (stopped && log.verboseEnabled(verbose)) {
+            log.verbose(verbose, "Epoch " + (stoppedEpoch + 1) + ": early stopping");
+        }
+        if (restoreBestWeights && hasSnapshot) {
+            if (log.verboseEnabled(verbose)) {
+                log.verbose(verbose, "Restoring model weights from the end of the best epoch: " + (bestEpoch + 1)
+                        + ".");
+            }
+            weights.setParams(snapshot);
+            restored = true;
+        }
+    }
+
+    /** What this policy did in the last fit (or is doing in the current one). */
+    public Outcome outcome() {
+        return new Outcome(monitor.name(), stopped, stopped ? stoppedEpoch : -1,
+                hasBest ? bestEpoch : -1, hasBest ? best : Double.NaN, hasBest, restored);
+    }
+
+    /** Consecutive counted epochs without improvement (Keras {@code wait}). */
+    public int waitCount() {
+        return wait;
+    }
+
+    /** Copies the current weights into the one reused snapshot buffer (once per epoch at most). */
+    private void snapshot(int epoch) {
+        if (hasSnapshot && snapshotEpoch == epoch) {
+            return; // already taken this epoch; the weights have not changed since
+        }
+        INDArray params = weights.params();
+        if (snapshot == null || !snapshot.equalShapes(params) || snapshot.dataType() != params.dataType()) {
+            // Outside any workspace: the buffer outlives the epoch (and the fit).
+            MemoryWorkspace outside = Nd4j.getMemoryManager().scopeOutOfWorkspaces();
+            try {
+                snapshot = params.dup();
+            } finally {
+                outside.close();
+            }
+        } else {
+            snapshot.assign(params);
+        }
+        hasSnapshot = true;
+        snapshotEpoch = epoch;
+    }
+
+    /**
+     * What an {@link EarlyStopping} did in a fit. Epochs are 0-based, as in hooks (messages print them 1-based).
+     *
+     * @param monitor the monitored metric
+     * @param stoppedTraining whether this policy stopped training
+     * @param stoppedEpoch the epoch in which it stopped training, or -1
+     * @param bestEpoch the epoch of the best value (the last one that improved), or -1 if no epoch was counted
+     * @param bestValue the best value; NaN if no epoch was counted (it is also NaN if the first counted value was
+     *     NaN: see {@link #monitored})
+     * @param monitored whether at least one epoch was counted (the monitor had a value at or after startFromEpoch)
+     * @param weightsRestored whether the best weights were restored when training ended
+     */
+    public record Outcome(String monitor, boolean stoppedTraining, int stoppedEpoch, int bestEpoch,
+            double bestValue, boolean monitored, boolean weightsRestored) implements StopOutcome {
+
+        @Override
+        public String policy() {
+            return "@EarlyStop";
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package org.callbacks4j.policy;
+
+import java.util.Objects;
+import org.callbacks4j.Logs;
+import org.callbacks4j.TrainingContext;
+
+/**
+ * Keras 3.15 {@code ReduceLROnPlateau}: multiplies the learning rate by {@code factor} when the monitored metric has
+ * stopped improving for {@code patience} epochs, then waits {@code cooldown} epochs. Built from
+ * {@code @ReduceLrOnPlateau}.
+ *
+ * <p>Per fit: {@link #prepare} (resolves the monitor's and {@code learning_rate}'s slots), {@link #onTrainBegin},
+ * {@link #onEpochEnd} after every epoch. {@link #onEpochEnd} follows Keras exactly:
+ * <ol>
+ *   <li>{@code learning_rate} is written into the logs (the rate used in this epoch, before any reduction);
+ *   <li>an epoch where the monitor has no value changes nothing else;
+ *   <li>if in cooldown, the cooldown counter is decremented and {@code wait} reset;
+ *   <li>an improvement (see {@link MonitorComparison}; the first value always improves) updates the best, also
+ *       during cooldown, and resets {@code wait};
+ *   <li>otherwise, if no longer in cooldown (checked after step 3), {@code wait} is incremented, and when
+ *       {@code wait >= patience} (0 behaves as 1) the rate is reduced, but only if it is above {@code minLr}; only a
+ *       reduction that happened starts the cooldown and resets {@code wait}. At {@code minLr} nothing is reset:
+ *       {@code wait} keeps growing.
+ * </ol>
+ * So after a reduction at epoch {@code e}, epochs {@code e+1 .. e+cooldown-1} cannot count, and {@code cooldown} 1
+ * behaves as 0.
+ *
+ * <p>The learning rate is a float32, as Keras's optimizer variable: the new rate is {@code (double) lrFloat * factor}
+ * clamped to {@code minLr} in double, then stored as a float; "above minLr" compares floats. Chained reductions thus
+ * accumulate float32 rounding (0.01 becomes 0.0009999999310821295 after one reduction by 0.1). The verbose message
+ * prints the double before rounding, as Keras does.
+ */
+public final class ReduceLROnPlateau {
+
+    /** The log key this policy writes, as Keras. */
+    public static final String LEARNING_RATE = "learning_rate";
+
+    private static final String OWNER = "@ReduceLrOnPlateau monitor";
+
+    private final MonitoredSlot monitor;
+    private final MonitorComparison comparison;
+    private final double factor;
+    private final int patience;
+    private final int cooldown;
+    private final double minLr;
+    private final float minLrFloat;
+    private final int verbose;
+    private final PolicyLog log;
+
+    private LogsWriter writer;
+    private int learningRateSlot = -1;
+    private int wait;
+    private int cooldownCounter;
+    private boolean hasBest;
+    private double best;
+    private int reductions;
+
+    /**
+     * @param monitor the metric to watch, e.g. {@code val_loss}
+     * @param maximize whether larger values are better (the resolved {@code mode})
+     * @param factor the multiplier of a reduction, {@code 0 < factor < 1} (Keras default 0.1)
+     * @param patience non-improving epochs before a reduction, {@code >= 0} (Keras default 10)
+     * @param minDelta the smallest change that counts as an improvement, sign ignored (Keras default 1e-4)
+     * @param cooldown epochs to wait after a reduction, {@code >= 0} (Keras default 0)
+     * @param minLr the lower bound of the learning rate, {@code >= 0} (Keras default 0)
+     * @param verbose Keras's {@code verbose}: {@code > 0} logs reductions at INFO, 0 at DEBUG
+     * @throws IllegalArgumentException for a value out of those ranges
+     */
+    public ReduceLROnPlateau(String monitor, boolean maximize, double factor, int patience, double minDelta,
+            int cooldown, double minLr, int verbose) {
+        this(monitor, maximize, factor, patience, minDelta, cooldown, minLr, verbose,
+                PolicyLog.slf4j(ReduceLROnPlateau.class));
+    }
+
+    ReduceLROnPlateau(String monitor, boolean maximize, double factor, int patience, double minDelta, int cooldown,
+            double minLr, int verbose, PolicyLog log) {
+        if (factor >= 1.0) {
+            throw new IllegalArgumentException("ReduceLROnPlateau does not support a factor >= 1.0. Received factor="
+                    + PythonFormat.repr(factor) + "; use a factor between 0 and 1, e.g. 0.5 halves the rate");
+        }
+        if (!(factor > 0.0)) {
+            throw new IllegalArgumentException("@ReduceLrOnPlateau factor must be > 0, got "
+                    + PythonFormat.repr(factor) + "; use a factor between 0 and 1, e.g. 0.5 halves the rate");
+        }
+        if (patience < 0) {
+            throw new IllegalArgumentException("@ReduceLrOnPlateau patience must be >= 0, got " + patience);
+        }
+        if (cooldown < 0) {
+            throw new IllegalArgumentException("@ReduceLrOnPlateau cooldown must be >= 0, got " + cooldown);
+        }
+        if (!(minLr >= 0.0) || Double.isInfinite(minLr)) {
+            throw new IllegalArgumentException("@ReduceLrOnPlateau minLr must be a finite number >= 0, got "
+                    + PythonFormat.repr(minLr));
+        }
+        this.monitor = new MonitoredSlot(OWNER, monitor);
+        this.comparison = new MonitorComparison(maximize, minDelta);
+        this.factor = factor;
+        this.patience = patience;
+        this.cooldown = cooldown;
+        this.minLr = minLr;
+        this.minLrFloat = (float) minLr;
+        this.verbose = verbose;
+        this.log = Objects.requireNonNull(log, "log");
+    }
+
+    /**
+     * Resolves the slots for this fit. Call before training.
+     *
+     * @param hasValidation whether this fit validates (at least in some epochs)
+     * @param writer writes into the logs passed to {@link #onEpochEnd}, where {@code learning_rate} must have a slot
+     * @throws IllegalStateException if this fit cannot produce the monitor, or its logs have no
+     *     {@code learning_rate} slot
+     */
+    public void prepare(Logs logs, boolean hasValidation, LogsWriter writer) {
+        monitor.resolve(logs, hasValidation);
+        learningRateSlot = learningRateSlot(logs, "@ReduceLrOnPlateau");
+        this.writer = Objects.requireNonNull(writer, "writer");
+    }
+
+    /** Resets {@code best}, {@code wait} and the cooldown, so that one instance can serve several fits. */
+    public void onTrainBegin() {
+        hasBest = false;
+        best = Double.NaN;
+        wait = 0;
+        cooldownCounter = 0;
+        reductions = 0;
+    }
+
+    /** Logs the learning rate, then counts the epoch and reduces the rate on a plateau. */
+    public void onEpochEnd(int epoch, Logs logs, TrainingContext context) {
+        if (writer == null) {
+            throw new IllegalStateException("@ReduceLrOnPlateau was not prepared: call prepare(..) before training");
+        }
+        float learningRate = (float) context.learningRate();
+        writer.set(learningRateSlot, learningRate);
+        double current = monitor.read(logs);
+        if (!monitor.isPresent(logs, current)) {
+            if (log.isDebugEnabled()) {
+                log.debug("Learning rate reduction is conditioned on metric `" + monitor.name() + "` which is not "
+                        + "available. Available metrics are: " + String.join(",", logs.names()) + ".");
+            }
+            return;
+        }
+        if (cooldownCounter > 0) {
+            cooldownCounter--;
+            wait = 0;
+        }
+        if (comparison.isImprovement(current, hasBest, best)) {
+            hasBest = true;
+            best = current;
+            wait = 0;
+        } else if (cooldownCounter <= 0) {
+            wait++;
+            if (wait >= patience && learningRate > minLrFloat) {
+                double reduced = Math.max((double) learningRate * factor, minLr);
+                context.setLearningRate((float) reduced);
+                reductions++;
+                if (log.verboseEnabled(verbose)) {
+                    log.verbose(verbose, "Epoch " + (epoch + 1) + ": ReduceLROnPlateau reducing learning rate to "
+                            + PythonFormat.repr(reduced) + ".");
+                }
+                cooldownCounter = cooldown;
+                wait = 0;
+            }
+        }
+    }
+
+    /** Consecutive non-improving epochs counted (Keras {@code wait}). */
+    public int waitCount() {
+        return wait;
+    }
+
+    /** Epochs of cooldown left (Keras {@code cooldown_counter}). */
+    public int cooldownCounter() {
+        return cooldownCounter;
+    }
+
+    /** How many times this fit reduced the rate. */
+    public int reductions() {
+        return reductions;
+    }
+
+    /** The slot of {@code learning_rate}, which the trainer gives to fits with an LR-writing policy. */
+    static int learningRateSlot(Logs logs, String policy) {
+        int slot = logs.slot(LEARNING_RATE);
+        if (slot < 0) {
+            throw new IllegalStateException(policy + " writes \"" + LEARNING_RATE + "\" into the logs, but this "
+                    + "fit's logs have no slot for it; the trainer must register it when the training class has "
+                    + "@ReduceLrOnPlateau or @LearningRateSchedule");
+        }
+        return slot;
+    }
+}

@@ -1,0 +1,157 @@
+package org.callbacks4j.policy;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.TreeMap;
+import org.callbacks4j.Logs;
+
+/**
+ * Logs with a fixed set of names (slot = position), values set per step; also a {@link LogsPresence} and a
+ * {@link LogsWriter}, as the trainer's logs will be. Counts by-name lookups, so tests can check the hot path.
+ */
+final class FakeLogs implements Logs, LogsPresence, LogsWriter {
+
+    private final List<String> names;
+    private final double[] values;
+    private final boolean[] present;
+    int byNameLookups;
+
+    FakeLogs(String... names) {
+        this.names = List.of(names);
+        this.values = new double[names.length];
+        this.present = new boolean[names.length];
+        Arrays.fill(values, Double.NaN);
+    }
+
+    FakeLogs put(String name, double value) {
+        int slot = requireSlot(name);
+        values[slot] = value;
+        present[slot] = true;
+        return this;
+    }
+
+    /** Sets {@code name} to {@code value}, or makes it absent when {@code value} is null. */
+    FakeLogs putOrRemove(String name, Double value) {
+        return value == null ? remove(name) : put(name, value);
+    }
+
+    FakeLogs remove(String name) {
+        int slot = requireSlot(name);
+        values[slot] = Double.NaN;
+        present[slot] = false;
+        return this;
+    }
+
+    FakeLogs clear() {
+        Arrays.fill(values, Double.NaN);
+        Arrays.fill(present, false);
+        return this;
+    }
+
+    private int requireSlot(String name) {
+        int slot = names.indexOf(name);
+        if (slot < 0) {
+            throw new IllegalArgumentException("no slot for " + name);
+        }
+        return slot;
+    }
+
+    @Override
+    public double get(String name) {
+        byNameLookups++;
+        int slot = names.indexOf(name);
+        if (slot < 0 || !present[slot]) {
+            throw new NoSuchElementException(name + "; present: " + names());
+        }
+        return values[slot];
+    }
+
+    @Override
+    public double get(int slot) {
+        return slot < 0 || !present[slot] ? Double.NaN : values[slot];
+    }
+
+    @Override
+    public boolean contains(String name) {
+        byNameLookups++;
+        int slot = names.indexOf(name);
+        return slot >= 0 && present[slot];
+    }
+
+    @Override
+    public int slot(String name) {
+        return names.indexOf(name);
+    }
+
+    @Override
+    public List<String> names() {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < present.length; i++) {
+            if (present[i]) {
+                out.add(names.get(i));
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    @Override
+    public Map<String, Double> toMap() {
+        Map<String, Double> out = new TreeMap<>();
+        for (String name : names()) {
+            out.put(name, values[names.indexOf(name)]);
+        }
+        return new LinkedHashMap<>(out);
+    }
+
+    @Override
+    public boolean has(int slot) {
+        return slot >= 0 && present[slot];
+    }
+
+    @Override
+    public void set(int slot, double value) {
+        values[slot] = value;
+        present[slot] = true;
+    }
+
+    /** A view of these logs that is only a {@link Logs}: no presence by slot, no writing. */
+    Logs plain() {
+        FakeLogs self = this;
+        return new Logs() {
+            @Override
+            public double get(String name) {
+                return self.get(name);
+            }
+
+            @Override
+            public double get(int slot) {
+                return self.get(slot);
+            }
+
+            @Override
+            public boolean contains(String name) {
+                return self.contains(name);
+            }
+
+            @Override
+            public int slot(String name) {
+                return self.slot(name);
+            }
+
+            @Override
+            public List<String> names() {
+                return self.names();
+            }
+
+            @Override
+            public Map<String, Double> toMap() {
+                return self.toMap();
+            }
+        };
+    }
+}
