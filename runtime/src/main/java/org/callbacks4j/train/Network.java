@@ -208,8 +208,8 @@ final class Network {
             }
             diff = Nd4j.create(DataType.FLOAT, rows, outputWidth);
             bool = Nd4j.create(DataType.BOOL, rows, outputWidth);
-            predicted = Nd4j.create(DataType.LONG, rows);
-            expected = Nd4j.create(DataType.LONG, rows);
+            predicted = Nd4j.create(DataType.INT64, rows);
+            expected = Nd4j.create(DataType.INT64, rows);
             hits = Nd4j.create(DataType.BOOL, rows);
             hitColumn = hits.reshape(rows, 1);
             argPredicted = new INDArray[] {predicted};
