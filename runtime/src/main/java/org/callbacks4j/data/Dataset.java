@@ -155,23 +155,18 @@ public final class Dataset {
     }
 
     /** A uniformly random permutation of {@code 0..n-1} (Fisher-Yates). */
-    static int[] permutation(int n, SplittableRandom random) {
+    private static int[] permutation(int n, SplittableRandom random) {
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        shuffle(order, random);
-        return order;
-    }
-
-    /** Shuffles {@code order} in place (Fisher-Yates), without allocating. */
-    public static void shuffle(int[] order, SplittableRandom random) {
-        for (int i = order.length - 1; i > 0; i--) {
+        for (int i = n - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
             int t = order[i];
             order[i] = order[j];
             order[j] = t;
         }
+        return order;
     }
 
     @Override

@@ -253,7 +253,13 @@ final class FitRun {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        Dataset.shuffle(order, new SplittableRandom(fit.seed() + 0x9E3779B97F4A7C15L * (epoch + 1L)));
+        SplittableRandom random = new SplittableRandom(fit.seed() + 0x9E3779B97F4A7C15L * (epoch + 1L));
+        for (int i = order.length - 1; i > 0; i--) { // Fisher-Yates
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
         Nd4j.pullRows(sourceX, shuffledX, 1, order);
         Nd4j.pullRows(sourceY, shuffledY, 1, order);
     }

@@ -84,14 +84,14 @@ final class MomentumUpdater implements GradientUpdater<MomentumUpdater.Config> {
         }
 
         @Override
-        public GradientUpdater instantiate(INDArray viewArray, boolean initializeViewArray) {
+        public GradientUpdater<Config> instantiate(INDArray viewArray, boolean initializeViewArray) {
             MomentumUpdater u = new MomentumUpdater(this);
             u.setStateViewArray(viewArray, viewArray.shape(), viewArray.ordering(), initializeViewArray);
             return u;
         }
 
         @Override
-        public GradientUpdater instantiate(Map<String, INDArray> updaterState, boolean initializeStateArrays) {
+        public GradientUpdater<Config> instantiate(Map<String, INDArray> updaterState, boolean initializeStateArrays) {
             MomentumUpdater u = new MomentumUpdater(this);
             u.setState(updaterState, initializeStateArrays);
             return u;

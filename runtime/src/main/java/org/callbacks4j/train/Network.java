@@ -137,8 +137,11 @@ final class Network {
                         f.diff.assign(f.bool);
                         f.diff.mean(target, true, 1);
                     } else {
-                        Nd4j.exec(new ArgMax(new INDArray[] {out}, new INDArray[] {f.predicted}, false, 1));
-                        Nd4j.exec(new ArgMax(new INDArray[] {y}, new INDArray[] {f.expected}, false, 1));
+                        f.argIn[0] = out;
+                        Nd4j.exec(new ArgMax(f.argIn, f.argPredicted, false, 1));
+                        f.argIn[0] = y;
+                        Nd4j.exec(new ArgMax(f.argIn, f.argExpected, false, 1));
+                        f.argIn[0] = null;
                         Nd4j.exec(new EqualTo(f.predicted, f.expected, f.hits));
                         target.assign(f.hitColumn);
                     }
@@ -187,6 +190,10 @@ final class Network {
         final INDArray expected;
         final INDArray hits;
         final INDArray hitColumn;
+        // Argument arrays of the ArgMax ops, reused so that the batch loop does not allocate them.
+        final INDArray[] argIn = new INDArray[1];
+        final INDArray[] argPredicted;
+        final INDArray[] argExpected;
 
         private Frame(int rows) {
             this.rows = rows;
@@ -201,10 +208,12 @@ final class Network {
             }
             diff = Nd4j.create(DataType.FLOAT, rows, outputWidth);
             bool = Nd4j.create(DataType.BOOL, rows, outputWidth);
-            predicted = Nd4j.create(DataType.LONG, rows);
-            expected = Nd4j.create(DataType.LONG, rows);
+            predicted = Nd4j.create(DataType.INT64, rows);
+            expected = Nd4j.create(DataType.INT64, rows);
             hits = Nd4j.create(DataType.BOOL, rows);
             hitColumn = hits.reshape(rows, 1);
+            argPredicted = new INDArray[] {predicted};
+            argExpected = new INDArray[] {expected};
         }
     }
 }

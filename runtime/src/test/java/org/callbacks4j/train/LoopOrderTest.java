@@ -176,12 +176,32 @@ class LoopOrderTest {
     }
 
     @Test
-    void trainEndLogsAreEmptyWhenNoEpochRan() {
-        // Not reachable through Fit (initialEpoch < epochs), so check the other edge: one epoch from initialEpoch.
+    void initialEpochStartsTheLoopThere() {
         RecordingDispatcher r = new RecordingDispatcher(Hooks.EPOCH_BEGIN | Hooks.TRAIN_END);
         History h = trainer.fit(model(), data, Fit.epochs(3).initialEpoch(2).verbose(0), r);
         assertThat(r.events()).containsExactly("epochBegin 2", "trainEnd").inOrder();
         assertThat(h.epochs()).containsExactly(2);
+    }
+
+    @Test
+    void verboseFitPrintsOneLinePerEpochInKerasFormat() {
+        java.io.PrintStream out = System.out;
+        java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(buffer, true));
+        try {
+            trainer.fit(model(), data, Fit.epochs(2).batchSize(4).validationSplit(0.2).verbose(1));
+        } finally {
+            System.setOut(out);
+        }
+        String[] lines = buffer.toString().trim().split("\\R");
+        assertThat(lines).hasLength(2);
+        assertThat(lines[0]).containsMatch(
+                "^Epoch 1/2 - 8 rows - \\S+ - loss: \\d+\\.\\d{4} - mae: \\d+\\.\\d{4} - val_loss: \\d+\\.\\d{4} - "
+                        + "val_mae: \\d+\\.\\d{4}$");
+        assertThat(lines[1]).startsWith("Epoch 2/2 - ");
+        assertThat(FitRun.formatValue(0.5)).isEqualTo("0.5000");
+        assertThat(FitRun.formatValue(1.5e-5)).isEqualTo("1.5000e-05");
+        assertThat(FitRun.formatValue(Double.NaN)).isEqualTo("NaN");
     }
 
     @Test
