@@ -23,6 +23,12 @@ public interface Logs {
     /** The value in {@code slot} now, or {@code NaN} when that metric has no value now (or the slot is -1). */
     double get(int slot);
 
+    /**
+     * Whether {@code slot} holds a value now; false for -1. Tells an absent value from a NaN one without a lookup by
+     * name (Keras skips an epoch whose monitor is absent, but compares a NaN one).
+     */
+    boolean has(int slot);
+
     /** Whether {@code name} has a value now (for example {@code val_loss} only in epochs that validated). */
     boolean contains(String name);
 

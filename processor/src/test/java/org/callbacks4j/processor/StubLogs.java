@@ -30,6 +30,11 @@ final class StubLogs implements Logs {
     }
 
     @Override
+    public boolean has(int slot) {
+        return slot >= 0 && slot < values.size();
+    }
+
+    @Override
     public boolean contains(String name) {
         return values.containsKey(name);
     }

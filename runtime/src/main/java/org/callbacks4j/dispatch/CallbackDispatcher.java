@@ -16,6 +16,13 @@ public interface CallbackDispatcher {
     /** The hooks this dispatcher implements, as a bit set of {@link Hooks} constants. Constant for an instance. */
     int hooks();
 
+    /**
+     * Called once per fit, after the trainer has fixed its own metric slots and before {@link #onTrainBegin} or any
+     * training work. Resolves monitors and defines added metrics; throws to reject a fit it cannot serve, with a
+     * message that names the value and the fix.
+     */
+    default void prepare(FitPlan plan) {}
+
     default void onTrainBegin(TrainingContext context) {}
 
     default void onTrainEnd(Logs logs, TrainingContext context) {}

@@ -117,8 +117,8 @@ public final class SlotLogs implements Logs {
         return names[slot];
     }
 
-    /** Whether {@code slot} has a value now. */
-    public boolean isPresent(int slot) {
+    @Override
+    public boolean has(int slot) {
         return slot >= 0 && slot < size && present[slot];
     }
 

@@ -54,6 +54,11 @@ final class TestLogs implements Logs {
     }
 
     @Override
+    public boolean has(int slot) {
+        return slot >= 0 && present[slot];
+    }
+
+    @Override
     public boolean contains(String name) {
         int slot = slot(name);
         return slot >= 0 && present[slot];

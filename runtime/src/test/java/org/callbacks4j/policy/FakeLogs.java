@@ -134,6 +134,11 @@ final class FakeLogs implements Logs, LogsPresence, LogsWriter {
             }
 
             @Override
+            public boolean has(int slot) {
+                return self.has(slot);
+            }
+
+            @Override
             public boolean contains(String name) {
                 return self.contains(name);
             }
