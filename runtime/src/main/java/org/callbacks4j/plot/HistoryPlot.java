@@ -223,7 +223,7 @@ public final class HistoryPlot {
         styler.setChartPadding(12);
         styler.setLocale(Locale.ROOT);
         // Epochs are whole numbers: label only the ticks that fall on one.
-        styler.setxAxisTickLabelsFormattingFunction(
+        styler.setXAxisTickLabelsFormattingFunction(
                 x -> x == Math.rint(x) ? Long.toString((long) Math.rint(x)) : "");
         styler.setXAxisTickMarkSpacingHint(60); // pixels between labels, fewer than XChart packs in
         // 0.08 rather than XChart's .08; enough digits for small learning rates.
