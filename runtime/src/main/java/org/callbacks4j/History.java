@@ -1,13 +1,17 @@
 package org.callbacks4j;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
+import org.callbacks4j.plot.HistoryPlot;
 
 /**
  * What {@code Trainer.fit} returns: the value of each metric at the end of each epoch, as Keras's
@@ -25,10 +29,12 @@ public final class History {
 
     private final List<Integer> epochs;
     private final Map<String, List<Double>> series;
+    private final Map<String, List<Integer>> seriesEpochs;
 
-    private History(List<Integer> epochs, Map<String, List<Double>> series) {
+    private History(List<Integer> epochs, Map<String, List<Double>> series, Map<String, List<Integer>> seriesEpochs) {
         this.epochs = epochs;
         this.series = series;
+        this.seriesEpochs = seriesEpochs;
     }
 
     /** The 0-based epochs that ran, in order (from the initial epoch, as Keras's {@code history.epoch}). */
@@ -48,6 +54,17 @@ public final class History {
                     "no metric \"" + metric + "\" in this history; it has " + series.keySet());
         }
         return values;
+    }
+
+    /**
+     * The 0-based epochs in which {@code metric} had a value, one per entry of {@link #get(String)}: the same as
+     * {@link #epochs()} unless the metric skipped epochs.
+     *
+     * @throws NoSuchElementException if no epoch produced {@code metric}
+     */
+    public List<Integer> epochsOf(String metric) {
+        get(metric);
+        return seriesEpochs.get(metric);
     }
 
     /** The metric names, sorted. */
@@ -70,6 +87,28 @@ public final class History {
         return series;
     }
 
+    /**
+     * Draws the training curves to {@code path}, PNG or SVG by its extension: one chart per metric with the training
+     * and {@code val_} series over the epochs (numbered from 1 on the axis, as Keras's epoch lines), and
+     * {@code learning_rate} on a chart of its own. See {@link HistoryPlot}. The file is replaced atomically.
+     *
+     * @throws IllegalStateException if this history has no epochs
+     * @throws IllegalArgumentException if {@code path} ends in neither {@code .png} nor {@code .svg}
+     */
+    public void plot(Path path) throws IOException {
+        HistoryPlot.write(this, path, OptionalInt.empty());
+    }
+
+    /**
+     * As {@link #plot(Path)}, with the epoch whose weights an early stop restored (0-based, as {@link #epochs()})
+     * marked on every chart.
+     *
+     * @throws IllegalArgumentException if {@code restoredEpoch} is not one of {@link #epochs()}
+     */
+    public void plot(Path path, OptionalInt restoredEpoch) throws IOException {
+        HistoryPlot.write(this, path, restoredEpoch);
+    }
+
     @Override
     public String toString() {
         return "History(epochs=" + epochs + ", " + series + ")";
@@ -85,6 +124,7 @@ public final class History {
 
         private final List<Integer> epochs = new ArrayList<>();
         private final Map<String, List<Double>> series = new TreeMap<>();
+        private final Map<String, List<Integer>> seriesEpochs = new TreeMap<>();
 
         private Recorder() {}
 
@@ -93,6 +133,7 @@ public final class History {
             epochs.add(epoch);
             for (String name : logs.names()) {
                 series.computeIfAbsent(name, k -> new ArrayList<>()).add(logs.get(name));
+                seriesEpochs.computeIfAbsent(name, k -> new ArrayList<>()).add(epoch);
             }
             return this;
         }
@@ -100,8 +141,12 @@ public final class History {
         /** An immutable history of what was recorded so far. */
         public History build() {
             Map<String, List<Double>> copy = new LinkedHashMap<>();
-            series.forEach((name, values) -> copy.put(name, List.copyOf(values)));
-            return new History(List.copyOf(epochs), Collections.unmodifiableMap(copy));
+            Map<String, List<Integer>> epochsCopy = new LinkedHashMap<>();
+            series.forEach((name, values) -> {
+                copy.put(name, List.copyOf(values));
+                epochsCopy.put(name, List.copyOf(seriesEpochs.get(name)));
+            });
+            return new History(List.copyOf(epochs), Collections.unmodifiableMap(copy), epochsCopy);
         }
     }
 }

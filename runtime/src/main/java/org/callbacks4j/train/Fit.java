@@ -1,9 +1,11 @@
 package org.callbacks4j.train;
 
+import java.io.PrintStream;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import org.callbacks4j.data.Dataset;
+import org.callbacks4j.progress.ProgbarLogger;
 
 /**
  * The settings of one {@code fit} call, Keras's {@code fit} arguments. Immutable: each setter returns a new
@@ -24,6 +26,8 @@ public final class Fit {
     private final long seed;
     private final int initialEpoch;
     private final int verbose;
+    private final PrintStream progressOut; // null: System.out as it is when the fit starts
+    private final Boolean terminal; // null: detect
 
     private Fit(
             int epochs,
@@ -33,7 +37,9 @@ public final class Fit {
             boolean shuffle,
             long seed,
             int initialEpoch,
-            int verbose) {
+            int verbose,
+            PrintStream progressOut,
+            Boolean terminal) {
         this.epochs = epochs;
         this.batchSize = batchSize;
         this.validationSplit = validationSplit;
@@ -42,6 +48,8 @@ public final class Fit {
         this.seed = seed;
         this.initialEpoch = initialEpoch;
         this.verbose = verbose;
+        this.progressOut = progressOut;
+        this.terminal = terminal;
     }
 
     /**
@@ -53,7 +61,7 @@ public final class Fit {
             throw new IllegalArgumentException(
                     "epochs " + epochs + " must be at least 1; pass e.g. Fit.epochs(10)");
         }
-        return new Fit(epochs, 32, Double.NaN, null, true, DEFAULT_SEED, 0, 1);
+        return new Fit(epochs, 32, Double.NaN, null, true, DEFAULT_SEED, 0, 1, null, null);
     }
 
     /** Examples per optimizer step (default 32, as Keras); the last batch of an epoch may be smaller. */
@@ -63,7 +71,8 @@ public final class Fit {
                     "batchSize " + batchSize + " must be at least 1; pass e.g. Fit.epochs(" + epochs
                             + ").batchSize(32)");
         }
-        return new Fit(epochs, batchSize, validationSplit, validationData, shuffle, seed, initialEpoch, verbose);
+        return new Fit(epochs, batchSize, validationSplit, validationData, shuffle, seed, initialEpoch, verbose,
+                progressOut, terminal);
     }
 
     /**
@@ -80,7 +89,8 @@ public final class Fit {
             throw new IllegalArgumentException(
                     "validationSplit(" + fraction + ") given after validationData(..); pass one or the other");
         }
-        return new Fit(epochs, batchSize, fraction, null, shuffle, seed, initialEpoch, verbose);
+        return new Fit(epochs, batchSize, fraction, null, shuffle, seed, initialEpoch, verbose,
+                progressOut, terminal);
     }
 
     /** Validates on {@code data} at the end of each epoch (Keras {@code validation_data}). */
@@ -90,12 +100,14 @@ public final class Fit {
             throw new IllegalArgumentException(
                     "validationData(..) given after validationSplit(" + validationSplit + "); pass one or the other");
         }
-        return new Fit(epochs, batchSize, Double.NaN, data, shuffle, seed, initialEpoch, verbose);
+        return new Fit(epochs, batchSize, Double.NaN, data, shuffle, seed, initialEpoch, verbose,
+                progressOut, terminal);
     }
 
     /** Whether to shuffle the training rows before each epoch (default true, as Keras). */
     public Fit shuffle(boolean shuffle) {
-        return new Fit(epochs, batchSize, validationSplit, validationData, shuffle, seed, initialEpoch, verbose);
+        return new Fit(epochs, batchSize, validationSplit, validationData, shuffle, seed, initialEpoch, verbose,
+                progressOut, terminal);
     }
 
     /**
@@ -103,7 +115,8 @@ public final class Fit {
      * seed and {@code e}, so a run resumed at {@link #initialEpoch(int)} sees the same orders.
      */
     public Fit seed(long seed) {
-        return new Fit(epochs, batchSize, validationSplit, validationData, shuffle, seed, initialEpoch, verbose);
+        return new Fit(epochs, batchSize, validationSplit, validationData, shuffle, seed, initialEpoch, verbose,
+                progressOut, terminal);
     }
 
     /** The epoch to start at, 0-based (Keras {@code initial_epoch}), for resuming a previous run. */
@@ -114,16 +127,34 @@ public final class Fit {
                             + "and Fit.epochs(" + epochs + ") ends at epoch " + (epochs - 1)
                             + "; pass a smaller initialEpoch or more epochs");
         }
-        return new Fit(epochs, batchSize, validationSplit, validationData, shuffle, seed, initialEpoch, verbose);
+        return new Fit(epochs, batchSize, validationSplit, validationData, shuffle, seed, initialEpoch, verbose,
+                progressOut, terminal);
     }
 
-    /** 0: silent; 1 or 2: one line per epoch on standard output (default 1, as Keras). */
+    /**
+     * Progress output, Keras's {@code verbose} (default 1): 0 silent; 1 a progress bar redrawn in place while each
+     * epoch runs, then the epoch's line; 2 one line per epoch. When the output is not a terminal (a pipe, a file, a CI
+     * log), 1 prints as 2: one line per epoch, no control characters. See {@link ProgbarLogger}.
+     */
     public Fit verbose(int verbose) {
         if (verbose < 0 || verbose > 2) {
             throw new IllegalArgumentException(
-                    "verbose " + verbose + " is not 0, 1 or 2; pass 0 for silence or 1 for one line per epoch");
+                    "verbose " + verbose + " is not 0, 1 or 2; pass 0 for silence, 1 for a progress bar or 2 for one "
+                            + "line per epoch");
         }
-        return new Fit(epochs, batchSize, validationSplit, validationData, shuffle, seed, initialEpoch, verbose);
+        return new Fit(epochs, batchSize, validationSplit, validationData, shuffle, seed, initialEpoch, verbose,
+                progressOut, terminal);
+    }
+
+    /**
+     * Where progress goes (default {@code System.out}) and whether it is a terminal that shows a bar redrawn with
+     * {@code \r}. By default that is detected for {@code System.out} ({@link ProgbarLogger#isTerminal}); pass
+     * {@code true} for consoles the detection misses (some IDE consoles) and {@code false} for logs and files.
+     */
+    public Fit progressOutput(PrintStream out, boolean terminal) {
+        Objects.requireNonNull(out, "progress output is null; pass a PrintStream such as System.out");
+        return new Fit(epochs, batchSize, validationSplit, validationData, shuffle, seed, initialEpoch, verbose,
+                out, terminal);
     }
 
     public int epochs() {
@@ -163,6 +194,16 @@ public final class Fit {
 
     public int verbose() {
         return verbose;
+    }
+
+    /** The progress output: the one given to {@link #progressOutput}, or {@code System.out} as it is now. */
+    public PrintStream progressOutput() {
+        return progressOut != null ? progressOut : System.out;
+    }
+
+    /** Whether {@link #progressOutput()} is a terminal: as given to {@link #progressOutput}, or detected now. */
+    public boolean progressTerminal() {
+        return terminal != null ? terminal : ProgbarLogger.isTerminal(progressOutput());
     }
 
     @Override

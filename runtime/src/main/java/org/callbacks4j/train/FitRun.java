@@ -3,7 +3,6 @@ package org.callbacks4j.train;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -13,6 +12,7 @@ import org.callbacks4j.dispatch.CallbackDispatcher;
 import org.callbacks4j.dispatch.Dispatchers;
 import org.callbacks4j.dispatch.Hooks;
 import org.callbacks4j.model.Sequential;
+import org.callbacks4j.progress.ProgbarLogger;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -55,6 +55,8 @@ final class FitRun {
     private final int[] valMetricSlots;
     private final double[] runningMetrics;
     private final History.Recorder history = History.recorder();
+    private final ProgbarLogger progbar;
+    private final SlotLogs progressLogs;
 
     FitRun(Trainer trainer, Sequential model, Dataset data, Fit fit, Object[] callbacks) {
         this.model = model;
@@ -149,6 +151,8 @@ final class FitRun {
         }
         this.valLossSlot = epochLogs.slot("val_loss");
         this.runningMetrics = new double[metricCount];
+        this.progbar = ProgbarLogger.create(fit.verbose(), fit.progressOutput(), fit.progressTerminal());
+        this.progressLogs = new SlotLogs(epochLogs);
     }
 
     History run() {
@@ -159,7 +163,6 @@ final class FitRun {
             }
         }
         for (int epoch = fit.initialEpoch(); epoch < fit.epochs(); epoch++) {
-            long start = System.nanoTime();
             context.epoch(epoch);
             epochLogs.clear();
             if (has(Hooks.EPOCH_BEGIN)) {
@@ -167,6 +170,7 @@ final class FitRun {
                     d.onEpochBegin(epoch, context);
                 }
             }
+            progbar.onEpochBegin(epoch, fit.epochs(), train.count);
             if (order != null) {
                 shuffle(epoch);
             }
@@ -193,9 +197,7 @@ final class FitRun {
             }
             // History comes after the user's callbacks, as in Keras, so it records keys they add.
             history.record(epoch, epochLogs);
-            if (fit.verbose() > 0) {
-                System.out.println(progressLine(epoch, rowsRun, System.nanoTime() - start));
-            }
+            progbar.onEpochEnd(epoch, (rowsRun + fit.batchSize() - 1) / fit.batchSize(), epochLogs);
             if (context.isStopRequested()) {
                 break;
             }
@@ -227,6 +229,11 @@ final class FitRun {
             }
             net.trainStep(train.frames[b], train.x[b], train.y[b], train.loss[b], train.metrics[b], optimizer, epoch);
             rowsRun += train.frames[b].rows;
+            if (progbar.redrawDue()) {
+                // Epoch-to-date means for the live bar: a host copy only when it redraws, not per batch.
+                train.putMeans(progressLogs, lossSlot, metricSlots, rowsRun);
+                progbar.update(b + 1, progressLogs);
+            }
             if (batchEnd) {
                 if (batchValues) {
                     // Epoch-to-date, example-weighted means, as Keras's batch logs; the only per-batch host copy.
@@ -266,28 +273,6 @@ final class FitRun {
 
     private boolean has(int hook) {
         return (hooks & hook) != 0;
-    }
-
-    private String progressLine(int epoch, int rowsRun, long nanos) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("Epoch ").append(epoch + 1).append('/').append(fit.epochs());
-        sb.append(" - ").append(rowsRun).append(" rows - ").append(formatDuration(nanos));
-        for (String name : epochLogs.names()) {
-            sb.append(" - ").append(name).append(": ").append(formatValue(epochLogs.get(name)));
-        }
-        return sb.toString();
-    }
-
-    private static String formatDuration(long nanos) {
-        double ms = nanos / 1e6;
-        return ms < 1000 ? String.format(Locale.ROOT, "%.0fms", ms) : String.format(Locale.ROOT, "%.1fs", ms / 1000);
-    }
-
-    /** Keras's progress bar format: 4 decimals, or scientific notation for tiny values. */
-    static String formatValue(double v) {
-        return Math.abs(v) >= 1e-3 || v == 0 || !Double.isFinite(v)
-                ? String.format(Locale.ROOT, "%.4f", v)
-                : String.format(Locale.ROOT, "%.4e", v);
     }
 
     /** Keras {@code evaluate}: mean loss and metrics over {@code data}, in batches of {@code batchSize}. */

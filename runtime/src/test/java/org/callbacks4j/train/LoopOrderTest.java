@@ -184,11 +184,12 @@ class LoopOrderTest {
     }
 
     @Test
-    void verboseFitPrintsOneLinePerEpochInKerasFormat() {
+    void verboseFitPrintsOneLinePerEpochInKerasFormatOnStandardOutput() {
         java.io.PrintStream out = System.out;
         java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
         System.setOut(new java.io.PrintStream(buffer, true));
         try {
+            // Under the test runner standard output is a pipe, so verbose 1 prints lines, not a live bar.
             trainer.fit(model(), data, Fit.epochs(2).batchSize(4).validationSplit(0.2).verbose(1));
         } finally {
             System.setOut(out);
@@ -196,12 +197,9 @@ class LoopOrderTest {
         String[] lines = buffer.toString().trim().split("\\R");
         assertThat(lines).hasLength(2);
         assertThat(lines[0]).containsMatch(
-                "^Epoch 1/2 - 8 rows - \\S+ - loss: \\d+\\.\\d{4} - mae: \\d+\\.\\d{4} - val_loss: \\d+\\.\\d{4} - "
-                        + "val_mae: \\d+\\.\\d{4}$");
-        assertThat(lines[1]).startsWith("Epoch 2/2 - ");
-        assertThat(FitRun.formatValue(0.5)).isEqualTo("0.5000");
-        assertThat(FitRun.formatValue(1.5e-5)).isEqualTo("1.5000e-05");
-        assertThat(FitRun.formatValue(Double.NaN)).isEqualTo("NaN");
+                "^Epoch 1/2 - 2/2 - \\d+s \\d+[mu]?s/step - loss: \\d+\\.\\d{4} - mae: \\d+\\.\\d{4} - "
+                        + "val_loss: \\d+\\.\\d{4} - val_mae: \\d+\\.\\d{4}$");
+        assertThat(lines[1]).startsWith("Epoch 2/2 - 2/2 - ");
     }
 
     @Test
