@@ -3,6 +3,7 @@ package org.callbacks4j.policy;
 import java.util.List;
 import java.util.Objects;
 import org.callbacks4j.Logs;
+import org.callbacks4j.io.PythonFloats;
 
 /**
  * The decisions of Keras 3.15 {@code ModelCheckpoint}: when to save and under which name; the caller writes the
@@ -39,7 +40,7 @@ public final class CheckpointPolicy {
     /** {@code saveFreq} value for saving at the end of every epoch (Keras {@code save_freq="epoch"}). */
     public static final int SAVE_EVERY_EPOCH = 0;
 
-    private static final PythonFormat.Spec FIVE_DECIMALS = PythonFormat.Spec.parse(".5f", false);
+    private static final PythonFloats.Spec FIVE_DECIMALS = PythonFloats.Spec.parse(".5f", false);
 
     private final PathTemplate path;
     private final MonitoredSlot monitor;

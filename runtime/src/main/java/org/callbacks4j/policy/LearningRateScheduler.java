@@ -3,6 +3,7 @@ package org.callbacks4j.policy;
 import java.util.Objects;
 import org.callbacks4j.Logs;
 import org.callbacks4j.TrainingContext;
+import org.callbacks4j.io.PythonFloats;
 
 /**
  * Keras 3.15 {@code LearningRateScheduler}: at the start of every epoch, sets the learning rate to what the user's
@@ -77,7 +78,7 @@ public final class LearningRateScheduler {
         if (log.verboseEnabled(verbose)) {
             // Keras prints the value the schedule returned, not the float32 it stores.
             log.verbose(verbose, "Epoch " + (epoch + 1) + ": LearningRateScheduler setting learning rate to "
-                    + PythonFormat.repr(learningRate) + ".");
+                    + PythonFloats.repr(learningRate) + ".");
         }
     }
 

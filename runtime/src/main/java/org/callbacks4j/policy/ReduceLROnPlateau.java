@@ -3,6 +3,7 @@ package org.callbacks4j.policy;
 import java.util.Objects;
 import org.callbacks4j.Logs;
 import org.callbacks4j.TrainingContext;
+import org.callbacks4j.io.PythonFloats;
 
 /**
  * Keras 3.15 {@code ReduceLROnPlateau}: multiplies the learning rate by {@code factor} when the monitored metric has
@@ -76,11 +77,11 @@ public final class ReduceLROnPlateau {
             double minLr, int verbose, PolicyLog log) {
         if (factor >= 1.0) {
             throw new IllegalArgumentException("ReduceLROnPlateau does not support a factor >= 1.0. Received factor="
-                    + PythonFormat.repr(factor) + "; use a factor between 0 and 1, e.g. 0.5 halves the rate");
+                    + PythonFloats.repr(factor) + "; use a factor between 0 and 1, e.g. 0.5 halves the rate");
         }
         if (!(factor > 0.0)) {
             throw new IllegalArgumentException("@ReduceLrOnPlateau factor must be > 0, got "
-                    + PythonFormat.repr(factor) + "; use a factor between 0 and 1, e.g. 0.5 halves the rate");
+                    + PythonFloats.repr(factor) + "; use a factor between 0 and 1, e.g. 0.5 halves the rate");
         }
         if (patience < 0) {
             throw new IllegalArgumentException("@ReduceLrOnPlateau patience must be >= 0, got " + patience);
@@ -90,7 +91,7 @@ public final class ReduceLROnPlateau {
         }
         if (!(minLr >= 0.0) || Double.isInfinite(minLr)) {
             throw new IllegalArgumentException("@ReduceLrOnPlateau minLr must be a finite number >= 0, got "
-                    + PythonFormat.repr(minLr));
+                    + PythonFloats.repr(minLr));
         }
         this.monitor = new MonitoredSlot(OWNER, monitor);
         this.comparison = new MonitorComparison(maximize, minDelta);
@@ -157,7 +158,7 @@ public final class ReduceLROnPlateau {
                 reductions++;
                 if (log.verboseEnabled(verbose)) {
                     log.verbose(verbose, "Epoch " + (epoch + 1) + ": ReduceLROnPlateau reducing learning rate to "
-                            + PythonFormat.repr(reduced) + ".");
+                            + PythonFloats.repr(reduced) + ".");
                 }
                 cooldownCounter = cooldown;
                 wait = 0;
