@@ -229,7 +229,7 @@ public final class PathTemplate {
                 int slot = metricSlots[field.source];
                 double value = logs.get(slot);
                 String name = metrics.get(field.source);
-                if (!LogsPresence.present(logs, slot, value, name)) {
+                if (Double.isNaN(value) && !logs.has(slot)) {
                     throw new IllegalStateException("Failed to format checkpoint path \"" + template + "\": "
                             + field.text + " at index " + field.index + " has no value in epoch " + (epoch + 1)
                             + " (1-based); " + (name.startsWith("val_")
