@@ -77,6 +77,30 @@ public interface FitPlan {
     /** Optimizer steps taken so far in this model's training (Keras {@code optimizer.iterations}). */
     long iterations();
 
+    /**
+     * Backs this fit up to {@code dir} and resumes from the backup found there, as {@code @BackupAndRestore}: the
+     * trainer saves the model, the optimizer, its position and the state of every {@link
+     * org.callbacks4j.state.Stateful} callback at each save point, and a fit that finds a backup continues from it.
+     * Only during prepare; at most once per fit.
+     *
+     * @param saveFreq 0 to save at the end of every epoch, or N &gt; 0 to save every N training batches
+     * @param deleteBackup whether to delete the backup when the fit ends normally (not when an exception escapes)
+     * @throws IllegalStateException if called twice in one fit
+     * @throws UnsupportedOperationException if this trainer cannot back up a fit
+     */
+    default void backupAndRestore(Path dir, int saveFreq, boolean deleteBackup) {
+        throw new UnsupportedOperationException("this trainer cannot back up a fit (@BackupAndRestore)");
+    }
+
+    /**
+     * Whether this fit continues a run from a backup. When true, the state of every policy was restored (by its
+     * {@code restoreState}) before {@code onTrainBegin}, which must then keep that state instead of resetting it.
+     * Known from {@code onTrainBegin} on; false during prepare.
+     */
+    default boolean resuming() {
+        return false;
+    }
+
     /** Receives the model's epoch-end outputs; see {@link #onPredictions}. */
     @FunctionalInterface
     interface PredictionListener {

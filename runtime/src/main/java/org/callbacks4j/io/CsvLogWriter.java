@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.zip.CRC32C;
 import org.callbacks4j.Logs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,9 @@ public final class CsvLogWriter implements Closeable {
     private final Path file;
     private final char separator;
     private final FileChannel channel;
+    /** The file's length and the CRC-32C of all its bytes, kept up to date by every write, for {@link #position()}. */
+    private final CRC32C crc;
+    private long length;
     private boolean writeHeader;
     /** The header already in the file when appending, to warn when this fit's columns differ; else null. */
     private final String existingHeader;
@@ -61,11 +65,13 @@ public final class CsvLogWriter implements Closeable {
     private final StringBuilder row = new StringBuilder(256);
     private boolean closed;
 
-    private CsvLogWriter(Path file, char separator, FileChannel channel, boolean writeHeader, String existingHeader,
-            String pendingPrefix) {
+    private CsvLogWriter(Path file, char separator, FileChannel channel, CRC32C crc, long length, boolean writeHeader,
+            String existingHeader, String pendingPrefix) {
         this.file = file;
         this.separator = separator;
         this.channel = channel;
+        this.crc = crc;
+        this.length = length;
         this.writeHeader = writeHeader;
         this.existingHeader = existingHeader;
         this.pendingPrefix = pendingPrefix;
@@ -88,7 +94,11 @@ public final class CsvLogWriter implements Closeable {
         FileChannel channel;
         String existingHeader = null;
         String prefix = "";
+        CRC32C crc = new CRC32C();
+        long length = 0;
         if (appending) {
+            length = Files.size(file);
+            crc = FilePrefix.checksum(file, length, "CSV log");
             try (FileChannel existing = FileChannel.open(file, StandardOpenOption.READ)) {
                 existingHeader = firstLine(existing);
                 if (lastByte(existing) != '\n') {
@@ -107,7 +117,59 @@ public final class CsvLogWriter implements Closeable {
         if (!existed) {
             AtomicFiles.fsyncDirectory(file.toAbsolutePath().getParent());
         }
-        return new CsvLogWriter(file, sep, channel, !appending, existingHeader, prefix);
+        return new CsvLogWriter(file, sep, channel, crc, length, !appending, existingHeader, prefix);
+    }
+
+    /**
+     * Where this writer is: the file's length and checksum, and what it still has to decide or write (the header, the
+     * columns). A backup saves it; {@link #resume} continues from it.
+     */
+    public Position position() {
+        return new Position(length, (int) crc.getValue(), writeHeader, columns == null ? null : List.of(columns),
+                existingHeader, pendingPrefix);
+    }
+
+    /**
+     * What {@link #position()} reports: enough to continue the file exactly where a backup left it.
+     *
+     * @param length the file's length in bytes
+     * @param crc32c the CRC-32C of those bytes
+     * @param headerPending whether the header is still to be written (no row written by this fit yet, new file)
+     * @param columns the columns after {@code epoch}, or null while not fixed yet (no row written by this fit)
+     * @param existingHeader the header the file had when it was opened to append, or null
+     * @param pendingPrefix bytes to write before the next row (a line end for a file that stopped mid-line), or ""
+     */
+    public record Position(long length, int crc32c, boolean headerPending, List<String> columns, String existingHeader,
+            String pendingPrefix) {}
+
+    /**
+     * Checks, without changing anything, that {@code file} still starts with the bytes {@code position} describes.
+     *
+     * @throws IOException naming the file and what differs, if it is missing, shorter or changed
+     */
+    public static void verify(Path file, Position position) throws IOException {
+        FilePrefix.verify(file, position.length(), position.crc32c(), "CSV log");
+    }
+
+    /**
+     * Reopens {@code file} to continue at {@code position} (what {@link #position()} returned when a backup was
+     * taken): checks the file, cuts off whatever was written after that point (rows of epochs a killed run finished
+     * after its last backup, which the resumed run writes again), and continues with the same columns, so that the
+     * file ends up as an uninterrupted run writes it.
+     *
+     * @throws IOException naming the file if it is missing, shorter or changed since the backup, or cannot be written
+     */
+    public static CsvLogWriter resume(Path file, String separator, Position position) throws IOException {
+        char sep = checkSeparator(separator);
+        CRC32C crc = FilePrefix.verify(file, position.length(), position.crc32c(), "CSV log");
+        FilePrefix.truncate(file, position.length());
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        CsvLogWriter writer = new CsvLogWriter(file, sep, channel, crc, position.length(), position.headerPending(),
+                position.existingHeader(), position.pendingPrefix());
+        if (position.columns() != null) {
+            writer.columns = position.columns().toArray(new String[0]);
+        }
+        return writer;
     }
 
     /**
@@ -142,6 +204,9 @@ public final class CsvLogWriter implements Closeable {
         row.setLength(0);
         row.append(pendingPrefix);
         pendingPrefix = "";
+        if (columns != null && slots == null) {
+            resolveSlots(logs); // resumed: the columns came from the backup
+        }
         if (columns == null) {
             fixColumns(logs);
             if (writeHeader) {
@@ -189,6 +254,10 @@ public final class CsvLogWriter implements Closeable {
             }
         }
         columns = all.toArray(new String[0]);
+        resolveSlots(logs);
+    }
+
+    private void resolveSlots(Logs logs) {
         slots = new int[columns.length];
         for (int i = 0; i < columns.length; i++) {
             slots[i] = logs.slot(columns[i]);
@@ -238,6 +307,8 @@ public final class CsvLogWriter implements Closeable {
 
     private void write(CharSequence text) throws IOException {
         ByteBuffer bytes = StandardCharsets.UTF_8.encode(text.toString());
+        crc.update(bytes.duplicate());
+        length += bytes.remaining();
         try {
             while (bytes.hasRemaining()) {
                 channel.write(bytes);

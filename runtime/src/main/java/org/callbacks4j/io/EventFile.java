@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32C;
 
 /**
  * One TensorBoard event file: created with its {@code file_version} event, then scalars appended as framed records.
@@ -27,11 +28,45 @@ final class EventFile implements Closeable {
     private final Path path;
     private final FileChannel channel;
     private final TfRecordBuffer records = new TfRecordBuffer();
+    /** The file's length and the CRC-32C of all its bytes, for a backup's {@link #length()} and {@link #crc32c()}. */
+    private final CRC32C checksum;
+    private long length;
     private boolean closed;
 
-    private EventFile(Path path, FileChannel channel) {
+    private EventFile(Path path, FileChannel channel, CRC32C checksum, long length) {
         this.path = path;
         this.channel = channel;
+        this.checksum = checksum;
+        this.length = length;
+    }
+
+    /**
+     * Reopens an event file this class created, to continue it where a backup left it: checks that it still starts
+     * with the {@code length} bytes whose CRC-32C is {@code crc32c}, cuts off what was written after them, and appends
+     * from there.
+     *
+     * @throws IOException naming the file if it is missing, shorter or changed since the backup
+     */
+    static EventFile resume(Path path, long length, int crc32c) throws IOException {
+        CRC32C crc = FilePrefix.verify(path, length, crc32c, "TensorBoard event file");
+        FilePrefix.truncate(path, length);
+        return new EventFile(path, FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND), crc,
+                length);
+    }
+
+    /** Checks, changing nothing, what {@link #resume} checks. */
+    static void verify(Path path, long length, int crc32c) throws IOException {
+        FilePrefix.verify(path, length, crc32c, "TensorBoard event file");
+    }
+
+    /** The number of bytes written to the file so far (staged records not included). */
+    long length() {
+        return length;
+    }
+
+    /** The CRC-32C of the file's {@link #length()} bytes. */
+    int crc32c() {
+        return (int) checksum.getValue();
     }
 
     /**
@@ -52,7 +87,7 @@ final class EventFile implements Closeable {
             } catch (FileAlreadyExistsException e) {
                 continue; // another writer (or a recycled pid) took the name: take the next counter
             }
-            EventFile file = new EventFile(path, channel);
+            EventFile file = new EventFile(path, channel, new CRC32C(), 0);
             try {
                 file.records.fileVersionEvent(wallTime());
                 file.flush(true);
@@ -78,7 +113,10 @@ final class EventFile implements Closeable {
     void flush(boolean force) throws IOException {
         try {
             if (records.size() > 0) {
+                int staged = records.size();
+                records.updateChecksum(checksum);
                 records.drainTo(channel);
+                length += staged;
             }
             if (force) {
                 channel.force(false);

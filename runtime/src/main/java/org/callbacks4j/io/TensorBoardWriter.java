@@ -88,6 +88,84 @@ public final class TensorBoardWriter implements Closeable {
     }
 
     /**
+     * Where this writer is, forcing both files to the device first: the event files' names, lengths and checksums,
+     * and the global batch count. A backup saves it; {@link #resume} continues from it.
+     *
+     * @throws IOException naming the file if forcing it fails
+     */
+    public Position position() throws IOException {
+        checkOpen();
+        train.flush(true);
+        if (validation != null) {
+            validation.flush(true);
+        }
+        return new Position(train.path().getFileName().toString(), train.length(), train.crc32c(),
+                validation == null ? null : validation.path().getFileName().toString(),
+                validation == null ? 0 : validation.length(), validation == null ? 0 : validation.crc32c(),
+                globalBatch);
+    }
+
+    /**
+     * What {@link #position()} reports: enough to continue the same event files exactly where a backup left them, so
+     * that TensorBoard shows one run without repeated steps.
+     *
+     * @param trainFile the name of the event file in {@code <logDir>/train}
+     * @param trainLength its length in bytes
+     * @param trainCrc32c the CRC-32C of those bytes
+     * @param validationFile the name of the event file in {@code <logDir>/validation}, or null if none was created yet
+     * @param validationLength its length (0 if none)
+     * @param validationCrc32c the CRC-32C of those bytes (0 if none)
+     * @param globalBatch the global batch count ({@link #globalBatch()})
+     */
+    public record Position(String trainFile, long trainLength, int trainCrc32c, String validationFile,
+            long validationLength, int validationCrc32c, long globalBatch) {}
+
+    /**
+     * Checks, without changing anything, that the event files of {@code position} under {@code logDir} still start
+     * with the bytes it describes.
+     *
+     * @throws IOException naming the file and what differs
+     */
+    public static void verify(Path logDir, Position position) throws IOException {
+        EventFile.verify(logDir.resolve("train").resolve(position.trainFile()), position.trainLength(),
+                position.trainCrc32c());
+        if (position.validationFile() != null) {
+            EventFile.verify(logDir.resolve("validation").resolve(position.validationFile()),
+                    position.validationLength(), position.validationCrc32c());
+        }
+    }
+
+    /**
+     * Reopens the event files of {@code position} (what {@link #position()} returned when a backup was taken),
+     * cutting off the records written after that point (the resumed run writes them again), and continues counting
+     * batches from there.
+     *
+     * @throws IllegalArgumentException if {@code updateFreq} is negative
+     * @throws IOException naming the file if one is missing, shorter or changed since the backup
+     */
+    public static TensorBoardWriter resume(Path logDir, int updateFreq, Position position) throws IOException {
+        if (updateFreq < 0) {
+            throw new IllegalArgumentException("TensorBoard updateFreq " + updateFreq
+                    + " is negative; use 0 to log once per epoch, or N > 0 to also log every N batches");
+        }
+        verify(logDir, position);
+        EventFile train = EventFile.resume(logDir.resolve("train").resolve(position.trainFile()),
+                position.trainLength(), position.trainCrc32c());
+        TensorBoardWriter writer = new TensorBoardWriter(logDir, updateFreq, train);
+        try {
+            if (position.validationFile() != null) {
+                writer.validation = EventFile.resume(logDir.resolve("validation").resolve(position.validationFile()),
+                        position.validationLength(), position.validationCrc32c());
+            }
+        } catch (IOException e) {
+            train.close();
+            throw e;
+        }
+        writer.globalBatch = position.globalBatch();
+        return writer;
+    }
+
+    /**
      * Writes the epoch scalars at {@code step = epoch} and forces them to the device.
      *
      * @param epoch the 0-based epoch

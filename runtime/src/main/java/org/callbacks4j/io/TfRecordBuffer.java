@@ -113,6 +113,11 @@ final class TfRecordBuffer {
     }
 
     /** Writes every appended byte to {@code channel} (at its position) and clears the buffer. */
+    /** Adds the staged bytes to {@code checksum} (the running CRC-32C of a whole file, for resuming it). */
+    void updateChecksum(java.util.zip.CRC32C checksum) {
+        checksum.update(buf, 0, size);
+    }
+
     void drainTo(FileChannel channel) throws IOException {
         view.clear().limit(size);
         while (view.hasRemaining()) {

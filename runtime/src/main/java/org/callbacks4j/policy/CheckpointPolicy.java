@@ -5,6 +5,8 @@ import java.util.Objects;
 import org.callbacks4j.Logs;
 import org.callbacks4j.dispatch.FitPlan;
 import org.callbacks4j.io.PythonFloats;
+import org.callbacks4j.state.StateReader;
+import org.callbacks4j.state.StateWriter;
 
 /**
  * The decisions of Keras 3.15 {@code ModelCheckpoint}: when to save and under which name; {@link ModelCheckpoint}
@@ -59,6 +61,7 @@ final class CheckpointPolicy {
     private int lastBatchSeen = -1;
     private int batchesSinceLastSave;
     private int decisionEpoch;
+    private final double initialValueThreshold;
 
     /**
      * @param path the path template (see {@link PathTemplate} for the grammar)
@@ -96,6 +99,7 @@ final class CheckpointPolicy {
         this.log = Objects.requireNonNull(log, "log");
         this.hasBest = !Double.isNaN(initialValueThreshold);
         this.best = initialValueThreshold;
+        this.initialValueThreshold = initialValueThreshold;
     }
 
     /**
@@ -180,6 +184,38 @@ final class CheckpointPolicy {
     /** The best monitored value so far (or the threshold); NaN if none, see {@link #hasBest()}. */
     double best() {
         return hasBest ? best : Double.NaN;
+    }
+
+    /** The settings that decide when and whether to save. */
+    String configuration() {
+        return "path=" + path.template() + ", monitor=" + (monitor == null ? "" : monitor.name()) + ", maximize="
+                + comparison.maximize() + ", saveBestOnly=" + saveBestOnly + ", saveFreq=" + saveFreq
+                + ", initialValueThreshold=" + initialValueThreshold;
+    }
+
+    /** The best value and the batch counters (Keras keeps them across fits; a backup keeps them across restarts). */
+    void saveState(StateWriter out) {
+        out.putBoolean("hasBest", hasBest)
+                .putDouble("best", best)
+                .putInt("currentEpoch", currentEpoch)
+                .putInt("lastBatchSeen", lastBatchSeen)
+                .putInt("batchesSinceLastSave", batchesSinceLastSave)
+                .putInt("decisionEpoch", decisionEpoch);
+    }
+
+    void restoreState(StateReader in) {
+        boolean savedHasBest = in.readBoolean("hasBest");
+        double savedBest = in.readDouble("best");
+        int savedCurrentEpoch = in.readInt("currentEpoch");
+        int savedLastBatch = in.readInt("lastBatchSeen");
+        int savedSinceSave = in.readInt("batchesSinceLastSave");
+        int savedDecisionEpoch = in.readInt("decisionEpoch");
+        hasBest = savedHasBest;
+        best = savedBest;
+        currentEpoch = savedCurrentEpoch;
+        lastBatchSeen = savedLastBatch;
+        batchesSinceLastSave = savedSinceSave;
+        decisionEpoch = savedDecisionEpoch;
     }
 
     private String decide(int epoch, int batch, Logs logs) {

@@ -3,11 +3,14 @@ package org.callbacks4j.policy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.callbacks4j.Logs;
 import org.callbacks4j.TrainingContext;
 import org.callbacks4j.dispatch.FitPlan;
 import org.callbacks4j.io.AtomicFiles;
 import org.callbacks4j.io.CsvLogWriter;
+import org.callbacks4j.state.StateReader;
+import org.callbacks4j.state.StateWriter;
 
 /**
  * Keras 3.15 {@code CSVLogger}: one row per epoch with every value of the epoch logs, written by
@@ -27,6 +30,9 @@ public final class CsvLogger implements Policy {
     private final String separator;
     private final boolean append;
     private CsvLogWriter writer;
+    private FitPlan plan;
+    /** Where to continue the file in a resumed fit: set by {@link #restoreState}, used by {@link #onTrainBegin}. */
+    private CsvLogWriter.Position resumeAt;
 
     /**
      * @param path the CSV file, e.g. {@code runs/digits/history.csv}
@@ -56,14 +62,22 @@ public final class CsvLogger implements Policy {
         } catch (IOException e) {
             throw new IllegalStateException("@CsvLogger: " + e.getMessage(), e);
         }
+        this.plan = plan;
     }
 
-    /** Opens the file for this fit (closing one a failed fit left open). */
+    /**
+     * Opens the file for this fit (closing one a failed fit left open); in a fit that resumes from a backup, reopens
+     * it where the backup left it, cutting off the rows written after the backup (the resumed run writes them again).
+     */
     @Override
     public void onTrainBegin(TrainingContext context) {
         closeQuietly();
+        CsvLogWriter.Position position = resumeAt;
+        resumeAt = null;
         try {
-            writer = CsvLogWriter.open(file, separator, append);
+            boolean resuming = plan != null && plan.resuming() && position != null;
+            writer = resuming ? CsvLogWriter.resume(file, separator, position)
+                    : CsvLogWriter.open(file, separator, append);
         } catch (IOException e) {
             throw new UncheckedIOException("@CsvLogger: " + e.getMessage(), e);
         }
@@ -95,6 +109,57 @@ public final class CsvLogger implements Policy {
         } finally {
             writer = null;
         }
+    }
+
+    @Override
+    public String stateConfiguration() {
+        return "CsvLogger/1(file=" + file + ", separator=" + separator + ", append=" + append + ")";
+    }
+
+    /**
+     * Where the file is: its length and checksum (forced to the device with each row already), and the header and
+     * columns still to write or already fixed. Nothing ({@code open} false) outside a fit.
+     */
+    @Override
+    public void saveState(StateWriter out) {
+        CsvLogWriter.Position p = writer == null ? null : writer.position();
+        out.putBoolean("open", p != null)
+                .putLong("length", p == null ? 0 : p.length())
+                .putInt("crc32c", p == null ? 0 : p.crc32c())
+                .putBoolean("headerPending", p != null && p.headerPending())
+                .putStrings("columns", p == null ? null : p.columns())
+                .putString("existingHeader", p == null ? null : p.existingHeader())
+                .putString("pendingPrefix", p == null ? "" : p.pendingPrefix());
+    }
+
+    /**
+     * Takes the saved position and checks, without changing the file, that the file still starts with what the backup
+     * saw; {@link #onTrainBegin} reopens it there.
+     *
+     * @throws IllegalStateException naming the file if it is missing, shorter or changed since the backup
+     */
+    @Override
+    public void restoreState(StateReader in) {
+        boolean open = in.readBoolean("open");
+        long length = in.readLong("length");
+        int crc = in.readInt("crc32c");
+        boolean headerPending = in.readBoolean("headerPending");
+        List<String> columns = in.readStrings("columns");
+        String existingHeader = in.readString("existingHeader");
+        String pendingPrefix = in.readString("pendingPrefix");
+        if (!open) {
+            resumeAt = null;
+            return;
+        }
+        CsvLogWriter.Position position = new CsvLogWriter.Position(length, crc, headerPending, columns, existingHeader,
+                pendingPrefix == null ? "" : pendingPrefix);
+        try {
+            CsvLogWriter.verify(file, position);
+        } catch (IOException e) {
+            throw new IllegalStateException("@CsvLogger cannot continue its file from the backup: " + e.getMessage()
+                    + ". Restore the file, or delete the backup folder to start the training over", e);
+        }
+        resumeAt = position;
     }
 
     /** The CSV file. */

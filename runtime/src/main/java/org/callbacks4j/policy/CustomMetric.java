@@ -2,6 +2,8 @@ package org.callbacks4j.policy;
 
 import org.callbacks4j.Logs;
 import org.callbacks4j.dispatch.FitPlan;
+import org.callbacks4j.state.StateReader;
+import org.callbacks4j.state.StateWriter;
 
 /**
  * A metric computed by the user's code, the runtime side of an {@code @Metric} method that returns a {@code double}:
@@ -78,4 +80,16 @@ public final class CustomMetric implements Policy {
         }
         return plan.defineMetric(name);
     }
+
+    @Override
+    public String stateConfiguration() {
+        return "CustomMetric/1(" + name + ")";
+    }
+
+    /** Nothing to save: the value is recomputed at every epoch end. */
+    @Override
+    public void saveState(StateWriter out) {}
+
+    @Override
+    public void restoreState(StateReader in) {}
 }

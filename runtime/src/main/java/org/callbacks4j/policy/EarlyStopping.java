@@ -6,6 +6,8 @@ import org.callbacks4j.History;
 import org.callbacks4j.Logs;
 import org.callbacks4j.TrainingContext;
 import org.callbacks4j.dispatch.FitPlan;
+import org.callbacks4j.state.StateReader;
+import org.callbacks4j.state.StateWriter;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -165,9 +167,16 @@ public final class EarlyStopping implements Policy {
         this.plan = plan;
     }
 
-    /** Resets the state, so that one instance can serve several fits (Keras 3.15). */
+    /**
+     * Resets the state, so that one instance can serve several fits (Keras 3.15); in a fit that resumes from a backup,
+     * keeps the state {@link #restoreState} restored instead.
+     */
     @Override
     public void onTrainBegin(TrainingContext context) {
+        weights = restoreBestWeights ? weightsOf.apply(context) : null;
+        if (plan != null && plan.resuming()) {
+            return;
+        }
         wait = 0;
         stoppedEpoch = 0;
         stopped = false;
@@ -177,7 +186,6 @@ public final class EarlyStopping implements Policy {
         hasSnapshot = false;
         snapshotEpoch = -1;
         restored = false;
-        weights = restoreBestWeights ? weightsOf.apply(context) : null;
     }
 
     /**
@@ -280,6 +288,59 @@ public final class EarlyStopping implements Policy {
     /** Consecutive counted epochs without improvement (Keras {@code wait}). */
     public int waitCount() {
         return wait;
+    }
+
+    /** The monitor, the comparison and every setting that gives the counters and the best value their meaning. */
+    @Override
+    public String stateConfiguration() {
+        return "EarlyStopping/1(" + (monitor == null ? "method=" : "monitor=") + monitorName + ", maximize="
+                + comparison.maximize() + ", minDelta=" + comparison.signedMinDelta() + ", patience=" + patience
+                + ", baseline=" + baseline + ", restoreBestWeights=" + restoreBestWeights + ", startFromEpoch="
+                + startFromEpoch + ")";
+    }
+
+    /** The counters, the best value and epoch, and the best weights' snapshot (null without one). */
+    @Override
+    public void saveState(StateWriter out) {
+        out.putInt("wait", wait)
+                .putInt("stoppedEpoch", stoppedEpoch)
+                .putBoolean("stopped", stopped)
+                .putBoolean("hasBest", hasBest)
+                .putDouble("best", best)
+                .putInt("bestEpoch", bestEpoch)
+                .putBoolean("restored", restored)
+                .putInt("snapshotEpoch", hasSnapshot ? snapshotEpoch : -1)
+                .putFloats("bestWeights", hasSnapshot ? snapshot : null);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        int savedWait = in.readInt("wait");
+        int savedStoppedEpoch = in.readInt("stoppedEpoch");
+        boolean savedStopped = in.readBoolean("stopped");
+        boolean savedHasBest = in.readBoolean("hasBest");
+        double savedBest = in.readDouble("best");
+        int savedBestEpoch = in.readInt("bestEpoch");
+        boolean savedRestored = in.readBoolean("restored");
+        int savedSnapshotEpoch = in.readInt("snapshotEpoch");
+        float[] savedWeights = in.readFloats("bestWeights");
+        wait = savedWait;
+        stoppedEpoch = savedStoppedEpoch;
+        stopped = savedStopped;
+        hasBest = savedHasBest;
+        best = savedBest;
+        bestEpoch = savedBestEpoch;
+        restored = savedRestored;
+        hasSnapshot = savedWeights != null;
+        snapshotEpoch = hasSnapshot ? savedSnapshotEpoch : -1;
+        if (hasSnapshot) {
+            MemoryWorkspace outside = Nd4j.getMemoryManager().scopeOutOfWorkspaces();
+            try {
+                snapshot = Nd4j.createFromArray(savedWeights).reshape(1, savedWeights.length);
+            } finally {
+                outside.close();
+            }
+        }
     }
 
     /** Copies the current weights into the one reused snapshot buffer (once per epoch at most). */

@@ -4,6 +4,8 @@ import java.util.Objects;
 import org.callbacks4j.Logs;
 import org.callbacks4j.TrainingContext;
 import org.callbacks4j.dispatch.FitPlan;
+import org.callbacks4j.state.StateReader;
+import org.callbacks4j.state.StateWriter;
 import org.callbacks4j.io.PythonFloats;
 
 /**
@@ -89,4 +91,16 @@ public final class LearningRateScheduler implements Policy {
         }
         plan.set(learningRateSlot, (float) context.learningRate());
     }
+
+    @Override
+    public String stateConfiguration() {
+        return "LearningRateScheduler/1(" + schedule + ")";
+    }
+
+    /** Nothing to save: the rate is the optimizer's, which the trainer saves. */
+    @Override
+    public void saveState(StateWriter out) {}
+
+    @Override
+    public void restoreState(StateReader in) {}
 }

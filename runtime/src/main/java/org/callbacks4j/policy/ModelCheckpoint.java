@@ -9,6 +9,8 @@ import org.callbacks4j.Logs;
 import org.callbacks4j.TrainingContext;
 import org.callbacks4j.dispatch.FitPlan;
 import org.callbacks4j.io.AtomicFiles;
+import org.callbacks4j.state.StateReader;
+import org.callbacks4j.state.StateWriter;
 
 /**
  * Keras 3.15 {@code ModelCheckpoint}: saves the model (or only its weights) at the end of every epoch or every N
@@ -137,6 +139,25 @@ public final class ModelCheckpoint implements Policy {
         lastSaved = path;
         saves++;
         decisions.onSaved(path);
+    }
+
+    @Override
+    public String stateConfiguration() {
+        return "ModelCheckpoint/1(" + decisions.configuration() + ", saveWeightsOnly=" + saveWeightsOnly + ")";
+    }
+
+    /** The decisions' state (best value, batch counters) and what was saved so far. */
+    @Override
+    public void saveState(StateWriter out) {
+        decisions.saveState(out);
+        out.putString("lastSaved", lastSaved).putInt("saves", saves);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        decisions.restoreState(in);
+        lastSaved = in.readString("lastSaved");
+        saves = in.readInt("saves");
     }
 
     /** The path of the last file saved (in any fit of this instance), or null. */

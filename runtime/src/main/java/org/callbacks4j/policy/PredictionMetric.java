@@ -2,6 +2,8 @@ package org.callbacks4j.policy;
 
 import java.util.Objects;
 import org.callbacks4j.dispatch.FitPlan;
+import org.callbacks4j.state.StateReader;
+import org.callbacks4j.state.StateWriter;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -83,4 +85,16 @@ public final class PredictionMetric implements Policy {
     public String name() {
         return name;
     }
+
+    @Override
+    public String stateConfiguration() {
+        return "PredictionMetric/1(" + name + ")";
+    }
+
+    /** Nothing to save: the value is recomputed from the predictions at every epoch end. */
+    @Override
+    public void saveState(StateWriter out) {}
+
+    @Override
+    public void restoreState(StateReader in) {}
 }

@@ -5,6 +5,8 @@ import org.callbacks4j.Logs;
 import org.callbacks4j.TrainingContext;
 import org.callbacks4j.dispatch.FitPlan;
 import org.callbacks4j.io.PythonFloats;
+import org.callbacks4j.state.StateReader;
+import org.callbacks4j.state.StateWriter;
 
 /**
  * Keras 3.15 {@code ReduceLROnPlateau}: multiplies the learning rate by {@code factor} when the monitored metric has
@@ -117,9 +119,15 @@ public final class ReduceLROnPlateau implements Policy {
         this.plan = plan;
     }
 
-    /** Resets {@code best}, {@code wait} and the cooldown, so that one instance can serve several fits. */
+    /**
+     * Resets {@code best}, {@code wait} and the cooldown, so that one instance can serve several fits; in a fit that
+     * resumes from a backup, keeps the state {@link #restoreState} restored instead.
+     */
     @Override
     public void onTrainBegin(TrainingContext context) {
+        if (plan != null && plan.resuming()) {
+            return;
+        }
         hasBest = false;
         best = Double.NaN;
         wait = 0;
@@ -165,6 +173,37 @@ public final class ReduceLROnPlateau implements Policy {
                 wait = 0;
             }
         }
+    }
+
+    @Override
+    public String stateConfiguration() {
+        return "ReduceLROnPlateau/1(monitor=" + monitor.name() + ", maximize=" + comparison.maximize() + ", minDelta="
+                + comparison.signedMinDelta() + ", factor=" + factor + ", patience=" + patience + ", cooldown="
+                + cooldown + ", minLr=" + minLr + ")";
+    }
+
+    /** The counters and the best value; the learning rate itself is the optimizer's, saved by the trainer. */
+    @Override
+    public void saveState(StateWriter out) {
+        out.putInt("wait", wait)
+                .putInt("cooldownCounter", cooldownCounter)
+                .putBoolean("hasBest", hasBest)
+                .putDouble("best", best)
+                .putInt("reductions", reductions);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        int savedWait = in.readInt("wait");
+        int savedCooldown = in.readInt("cooldownCounter");
+        boolean savedHasBest = in.readBoolean("hasBest");
+        double savedBest = in.readDouble("best");
+        int savedReductions = in.readInt("reductions");
+        wait = savedWait;
+        cooldownCounter = savedCooldown;
+        hasBest = savedHasBest;
+        best = savedBest;
+        reductions = savedReductions;
     }
 
     /** Consecutive non-improving epochs counted (Keras {@code wait}). */

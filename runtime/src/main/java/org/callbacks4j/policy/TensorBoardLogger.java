@@ -12,6 +12,8 @@ import org.callbacks4j.TrainingContext;
 import org.callbacks4j.dispatch.FitPlan;
 import org.callbacks4j.io.AtomicFiles;
 import org.callbacks4j.io.TensorBoardWriter;
+import org.callbacks4j.state.StateReader;
+import org.callbacks4j.state.StateWriter;
 
 /**
  * Keras 3.15 {@code TensorBoard}, scalars only: event files under {@code <logDir>/train} and
@@ -38,6 +40,8 @@ public final class TensorBoardLogger implements Policy {
     private FitPlan plan;
     private TensorBoardWriter writer;
     private int learningRateSlot = -1;
+    /** Where to continue the event files in a resumed fit: set by {@link #restoreState}, used by onTrainBegin. */
+    private TensorBoardWriter.Position resumeAt;
 
     /**
      * @param logDir the log folder, e.g. {@code runs/digits/tb}
@@ -73,12 +77,19 @@ public final class TensorBoardLogger implements Policy {
         this.learningRateSlot = plan.logs().slot(LEARNING_RATE);
     }
 
-    /** Opens this fit's event files (closing those a failed fit left open). */
+    /**
+     * Opens this fit's event files (closing those a failed fit left open); in a fit that resumes from a backup,
+     * reopens the files of the interrupted run where the backup left them, so that TensorBoard shows one run.
+     */
     @Override
     public void onTrainBegin(TrainingContext context) {
         closeQuietly();
+        TensorBoardWriter.Position position = resumeAt;
+        resumeAt = null;
         try {
-            writer = TensorBoardWriter.open(logDir, updateFreq);
+            writer = plan != null && plan.resuming() && position != null
+                    ? TensorBoardWriter.resume(logDir, updateFreq, position)
+                    : TensorBoardWriter.open(logDir, updateFreq);
         } catch (IOException e) {
             throw new UncheckedIOException("@TensorBoard: " + e.getMessage(), e);
         }
@@ -127,6 +138,65 @@ public final class TensorBoardLogger implements Policy {
         } finally {
             writer = null;
         }
+    }
+
+    @Override
+    public String stateConfiguration() {
+        return "TensorBoardLogger/1(logDir=" + logDir + ", updateFreq=" + updateFreq + ")";
+    }
+
+    /**
+     * The event files' names, lengths and checksums (forced to the device now) and the global batch count; nothing
+     * ({@code open} false) outside a fit.
+     */
+    @Override
+    public void saveState(StateWriter out) {
+        TensorBoardWriter.Position p;
+        try {
+            p = writer == null ? null : writer.position();
+        } catch (IOException e) {
+            throw new UncheckedIOException("@TensorBoard: " + e.getMessage(), e);
+        }
+        out.putBoolean("open", p != null)
+                .putString("trainFile", p == null ? null : p.trainFile())
+                .putLong("trainLength", p == null ? 0 : p.trainLength())
+                .putInt("trainCrc32c", p == null ? 0 : p.trainCrc32c())
+                .putString("validationFile", p == null ? null : p.validationFile())
+                .putLong("validationLength", p == null ? 0 : p.validationLength())
+                .putInt("validationCrc32c", p == null ? 0 : p.validationCrc32c())
+                .putLong("globalBatch", p == null ? 0 : p.globalBatch());
+    }
+
+    /**
+     * Takes the saved position and checks, changing nothing, that the event files still start with what the backup
+     * saw; {@link #onTrainBegin} reopens them there.
+     *
+     * @throws IllegalStateException naming the file if one is missing, shorter or changed since the backup
+     */
+    @Override
+    public void restoreState(StateReader in) {
+        boolean open = in.readBoolean("open");
+        String trainFile = in.readString("trainFile");
+        long trainLength = in.readLong("trainLength");
+        int trainCrc = in.readInt("trainCrc32c");
+        String validationFile = in.readString("validationFile");
+        long validationLength = in.readLong("validationLength");
+        int validationCrc = in.readInt("validationCrc32c");
+        long globalBatch = in.readLong("globalBatch");
+        if (!open) {
+            resumeAt = null;
+            return;
+        }
+        TensorBoardWriter.Position position = new TensorBoardWriter.Position(trainFile, trainLength, trainCrc,
+                validationFile, validationLength, validationCrc, globalBatch);
+        try {
+            TensorBoardWriter.verify(logDir, position);
+        } catch (IOException e) {
+            throw new IllegalStateException("@TensorBoard cannot continue its event files from the backup: "
+                    + e.getMessage() + ". Restore the files, or delete the backup folder to start the training over",
+                    e);
+        }
+        resumeAt = position;
     }
 
     /** The log folder. */

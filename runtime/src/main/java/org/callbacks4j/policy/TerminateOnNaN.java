@@ -4,6 +4,8 @@ import java.util.Objects;
 import org.callbacks4j.Logs;
 import org.callbacks4j.TrainingContext;
 import org.callbacks4j.dispatch.FitPlan;
+import org.callbacks4j.state.StateReader;
+import org.callbacks4j.state.StateWriter;
 
 /**
  * Keras 3.15 {@code TerminateOnNaN}: when a batch ends with a NaN or infinite {@code loss}, asks training to stop and
@@ -53,9 +55,12 @@ public final class TerminateOnNaN implements Policy {
         this.plan = plan;
     }
 
-    /** Forgets the previous fit's outcome. */
+    /** Forgets the previous fit's outcome (unless this fit resumes from a backup: then it keeps the restored one). */
     @Override
     public void onTrainBegin(TrainingContext context) {
+        if (plan != null && plan.resuming()) {
+            return;
+        }
         stopped = false;
         stoppedEpoch = -1;
         stoppedBatch = -1;
@@ -80,6 +85,32 @@ public final class TerminateOnNaN implements Policy {
             invalidLoss = loss;
         }
         plan.stopTraining(STOPPED_BY);
+    }
+
+    @Override
+    public String stateConfiguration() {
+        return "TerminateOnNaN/1";
+    }
+
+    /** The outcome so far: whether, when and with which loss it stopped training. */
+    @Override
+    public void saveState(StateWriter out) {
+        out.putBoolean("stopped", stopped)
+                .putInt("stoppedEpoch", stoppedEpoch)
+                .putInt("stoppedBatch", stoppedBatch)
+                .putDouble("invalidLoss", invalidLoss);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        boolean savedStopped = in.readBoolean("stopped");
+        int savedEpoch = in.readInt("stoppedEpoch");
+        int savedBatch = in.readInt("stoppedBatch");
+        double savedLoss = in.readDouble("invalidLoss");
+        stopped = savedStopped;
+        stoppedEpoch = savedEpoch;
+        stoppedBatch = savedBatch;
+        invalidLoss = savedLoss;
     }
 
     /** What this policy did in the last fit (or is doing in the current one). */
