@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,9 +23,24 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>{@link #checkWritable} and {@link #checkWritableDirectory} are the preflight checks run before the first epoch, so
  * that a bad path fails the fit at once instead of after an hour of training.
  *
+ * <p>The temporary file is {@code .<name>.<pid>.<random>.tmp}, hidden, next to the target. A process killed during a
+ * write leaves it behind; the next write of the same target in that folder deletes the temporaries of processes that
+ * no longer run ({@link #deleteStaleTemporaries}), and a resumed backup sweeps its folder the same way. (On a folder
+ * shared by several hosts a pid names a process of this host only: there, a temporary is deleted only by the host that
+ * wrote it or left for the user.)
+ *
  * <p>Thread-safe: no shared state. Concurrent writes to the same target each succeed; the last rename wins.
  */
 public final class AtomicFiles {
+
+    private static final String TMP_SUFFIX = ".tmp";
+    private static final long PID = ProcessHandle.current().pid();
+
+    /**
+     * Test seam: runs after the temporary file is complete and forced, just before the rename, with the target. The
+     * kill test pauses there so that a SIGKILL lands inside a write. Null in production.
+     */
+    static volatile IoConsumer<Path> beforeRename;
 
     /** The body of an atomic write; receives a buffered stream it must not close. */
     @FunctionalInterface
@@ -42,12 +58,15 @@ public final class AtomicFiles {
     public static void write(Path target, IoConsumer<? super OutputStream> body) throws IOException {
         Path dir = parentOf(target);
         Files.createDirectories(dir);
+        deleteStaleTemporaries(dir, target.getFileName().toString());
         Path tmp = null;
         FileChannel created = null;
         while (created == null) {
-            // Hidden, same folder (rename across file systems would not be atomic), unique per call. Not
-            // Files.createTempFile: its owner-only permissions would end up on the final file; this gets the umask's.
-            tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+            // Hidden, same folder (rename across file systems would not be atomic), unique per call, with the pid so
+            // that leftovers of killed processes can be told from writes in progress. Not Files.createTempFile: its
+            // owner-only permissions would end up on the final file; this gets the umask's.
+            tmp = dir.resolve("." + target.getFileName() + "." + PID + "."
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong()) + TMP_SUFFIX);
             try {
                 created = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             } catch (FileAlreadyExistsException e) {
@@ -61,6 +80,10 @@ public final class AtomicFiles {
                 body.accept(new NonClosingOutputStream(out));
                 out.flush();
                 channel.force(true);
+            }
+            IoConsumer<Path> hook = beforeRename;
+            if (hook != null) {
+                hook.accept(target);
             }
             move(tmp, target);
             moved = true;
@@ -79,6 +102,56 @@ public final class AtomicFiles {
     /** Replaces {@code target} with {@code bytes}, atomically (see {@link #write(Path, IoConsumer)}). */
     public static void write(Path target, byte[] bytes) throws IOException {
         write(target, out -> out.write(bytes));
+    }
+
+    /**
+     * Deletes the temporary files that writes by processes no longer running left in {@code dir}: all of them, or
+     * with {@code targetName} only those of that target. Temporaries of running processes (this one included) are
+     * kept: they may be writes in progress.
+     *
+     * @return how many files were deleted
+     * @throws IOException if {@code dir} cannot be listed
+     */
+    public static int deleteStaleTemporaries(Path dir, String targetName) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        String prefix = targetName == null ? "." : "." + targetName + ".";
+        int deleted = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir,
+                p -> isStaleTemporary(p.getFileName().toString(), prefix, targetName == null))) {
+            for (Path stale : entries) {
+                try {
+                    if (Files.deleteIfExists(stale)) {
+                        deleted++;
+                    }
+                } catch (IOException e) {
+                    // Not ours to fail a write over: a leftover hidden file is harmless.
+                }
+            }
+        }
+        return deleted;
+    }
+
+    /** {@code .<name>.<pid>.<hex>.tmp} of a pid that does not run; any name when {@code anyName}. */
+    private static boolean isStaleTemporary(String file, String prefix, boolean anyName) {
+        if (!file.startsWith(prefix) || !file.endsWith(TMP_SUFFIX)) {
+            return false;
+        }
+        String middle = file.substring(0, file.length() - TMP_SUFFIX.length());
+        int random = middle.lastIndexOf('.');
+        int pidStart = random <= 0 ? -1 : middle.lastIndexOf('.', random - 1);
+        if (pidStart < 0 || (!anyName && pidStart + 1 != prefix.length())) {
+            return false;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(middle.substring(pidStart + 1, random));
+            Long.parseUnsignedLong(middle.substring(random + 1), 16);
+        } catch (NumberFormatException e) {
+            return false; // not one of ours
+        }
+        return pid != PID && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
     }
 
     private static void move(Path tmp, Path target) throws IOException {
