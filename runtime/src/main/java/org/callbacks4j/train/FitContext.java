@@ -100,6 +100,13 @@ public final class FitContext implements TrainingContext {
         this.epoch = epoch;
     }
 
+    /** Puts back a stop request saved in a backup ({@code by} null: none). */
+    void restoreStop(String by, int epoch) {
+        stopRequested = by != null;
+        stoppedBy = by;
+        stopEpoch = by == null ? -1 : epoch;
+    }
+
     void resetStop() {
         stopRequested = false;
         stoppedBy = null;

@@ -20,10 +20,15 @@ import org.callbacks4j.dispatch.FitPlan;
 import org.callbacks4j.dispatch.Hooks;
 import org.callbacks4j.model.Sequential;
 import org.callbacks4j.progress.ProgbarLogger;
+import org.callbacks4j.state.StateReader;
+import org.callbacks4j.state.StateWriter;
+import org.callbacks4j.state.Stateful;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One {@code fit}: everything is checked and allocated in the constructor, then {@link #run()} drives the Keras 3 loop.
@@ -35,6 +40,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@link Plan}: a policy that cannot serve the fit throws there, before anything is trained or written.
  */
 final class FitRun {
+
+    private static final Logger log = LoggerFactory.getLogger(FitRun.class);
 
     private final Trainer trainer;
     private final Sequential model;
@@ -65,9 +72,17 @@ final class FitRun {
     private final int valLossSlot;
     private final int[] valMetricSlots;
     private final double[] runningMetrics;
-    private final History.Recorder history = History.recorder();
+    private History.Recorder history = History.recorder();
     private final ProgbarLogger progbar;
     private final SlotLogs progressLogs;
+    private double runningLoss;
+
+    // @BackupAndRestore: null without one.
+    private final Object[] callbackObjects;
+    private BackupRun backup;
+    private String backupConfiguration;
+    private boolean resuming;
+    private int batchesSinceBackup;
 
     private final Plan plan;
     // Epoch-end outputs for FitPlan.onPredictions listeners; null when there are none.
@@ -85,6 +100,7 @@ final class FitRun {
         this.fit = fit;
 
         // Callbacks first: a missing generated class is the most likely setup mistake.
+        this.callbackObjects = callbacks.clone();
         this.dispatchers = new CallbackDispatcher[callbacks.length];
         int mask = 0;
         for (int i = 0; i < callbacks.length; i++) {
@@ -168,6 +184,8 @@ final class FitRun {
             d.prepare(plan);
         }
         plan.preparing = false;
+        this.backupConfiguration = backup == null ? null
+                : BackupState.configuration(trainer, model, fit, data, validationData, callbackObjects, dispatchers);
         this.batchLogs = new SlotLogs(epochLogs);
         this.finalLogs = new SlotLogs(epochLogs);
         this.lossSlot = epochLogs.slot("loss");
@@ -226,15 +244,23 @@ final class FitRun {
 
     History run() {
         context.resetStop();
+        // A backup puts everything back before any hook runs; the loop then continues where it was saved.
+        BackupState.Position resumed = backup == null ? null : restore();
+        int firstEpoch = resumed == null ? fit.initialEpoch() : resumed.epoch();
+        int resumedBatches = resumed == null ? 0 : resumed.batchesDone();
+        // Saved at the end of the epoch that asked to stop: no further epoch runs.
+        boolean ended = resumed != null && resumedBatches == 0 && context.isStopRequested();
         if (has(Hooks.TRAIN_BEGIN)) {
             for (CallbackDispatcher d : dispatchers) {
                 d.onTrainBegin(context);
             }
         }
-        for (int epoch = fit.initialEpoch(); epoch < fit.epochs(); epoch++) {
+        for (int epoch = firstEpoch; !ended && epoch < fit.epochs(); epoch++) {
+            // Resumed in the middle of this epoch: its begin hooks already ran before the backup.
+            boolean midEpoch = epoch == firstEpoch && resumedBatches > 0;
             context.epoch(epoch);
             epochLogs.clear();
-            if (has(Hooks.EPOCH_BEGIN)) {
+            if (has(Hooks.EPOCH_BEGIN) && !midEpoch) {
                 for (CallbackDispatcher d : dispatchers) {
                     d.onEpochBegin(epoch, context);
                 }
@@ -243,7 +269,7 @@ final class FitRun {
             if (order != null) {
                 shuffle(epoch);
             }
-            int rowsRun = trainEpoch(epoch);
+            int rowsRun = trainEpoch(epoch, midEpoch ? resumedBatches : 0, midEpoch ? resumed.rowsRun() : 0);
             train.putMeans(epochLogs, lossSlot, metricSlots, rowsRun);
             if (validation != null) {
                 for (int b = 0; b < validation.count; b++) {
@@ -273,6 +299,9 @@ final class FitRun {
             // History comes after the user's callbacks, as in Keras, so it records keys they add.
             history.record(epoch, epochLogs);
             progbar.onEpochEnd(epoch, (rowsRun + fit.batchSize() - 1) / fit.batchSize(), epochLogs);
+            if (backup != null && backup.saveFreq == 0) {
+                saveBackup(epoch + 1, 0, 0);
+            }
             if (context.isStopRequested()) {
                 break;
             }
@@ -282,6 +311,9 @@ final class FitRun {
                 d.onTrainEnd(finalLogs, context);
             }
         }
+        if (backup != null) {
+            backup.finish();
+        }
         if (context.stoppedBy() != null) {
             history.stopped(context.stoppedBy(), context.stopEpoch());
         }
@@ -289,6 +321,179 @@ final class FitRun {
             history.earlyStopping(outcome.get());
         }
         return history.build();
+    }
+
+    /**
+     * Puts the newest intact backup back (or returns null if there is none): first checks, changing nothing, that it
+     * was written for this training (configuration text, the layout and configuration of every callback's state) and
+     * decodes the trainer's part completely; then restores the callbacks (undone if one of them fails), then the
+     * trainer. So a backup is applied whole or not at all.
+     *
+     * @throws IllegalStateException naming the backup and what differs, if it belongs to another training or cannot
+     *     be continued (a log file changed since); or if every backup in the folder is damaged
+     */
+    private BackupState.Position restore() {
+        Backups.Backup saved = backup.loadNewest();
+        if (saved == null) {
+            return null;
+        }
+        String source = "backup " + saved.file().toAbsolutePath();
+        String refusal = " Resume with the settings it was written with, or move or delete the folder "
+                + backup.dir.toAbsolutePath() + " to start a new run.";
+        String difference = BackupState.firstDifference(saved.configuration(), backupConfiguration);
+        if (difference != null) {
+            throw new IllegalStateException("@BackupAndRestore: " + source + " was written for another training: "
+                    + difference + "." + refusal);
+        }
+        byte[] current = callbackState();
+        String layout = StateReader.layoutDifference(current, saved.callbackState());
+        if (layout != null) {
+            throw new IllegalStateException("@BackupAndRestore: " + source + " holds callback state that does not fit "
+                    + "this training: " + layout + "." + refusal);
+        }
+
+        StateReader in = new StateReader(saved.trainerState(), source + " " + Backups.TRAINER);
+        BackupState.Position position = new BackupState.Position(in.readInt("epoch"), in.readInt("batchesDone"),
+                in.readInt("rowsRun"));
+        float[] params = in.readFloats("params");
+        String optimizerName = in.readString("optimizer");
+        float[] optimizerState = in.readFloats("optimizerState");
+        long iterations = in.readLong("iterations");
+        double learningRate = in.readDouble("learningRate");
+        float[] epochLoss = in.readFloats("epochLoss");
+        float[][] epochMetrics = new float[metricCount][];
+        for (int k = 0; k < metricCount; k++) {
+            epochMetrics[k] = in.readFloats("epochMetric" + k);
+        }
+        double savedRunningLoss = in.readDouble("runningLoss");
+        double[] savedRunningMetrics = in.readDoubles("runningMetrics");
+        String stoppedBy = in.readString("stoppedBy");
+        int stopEpoch = in.readInt("stopEpoch");
+        BackupState.LogsSnapshot savedFinalLogs = BackupState.readLogs(in, "finalLogs");
+        History.Recorder savedHistory = History.recorder();
+        in.readSection("history", savedHistory);
+        in.finish();
+        boolean midEpoch = position.batchesDone() > 0;
+        String damage = null;
+        if (params == null || params.length != model.paramCount()) {
+            damage = "params";
+        } else if (!optimizer.optimizer().equals(optimizerName) || optimizerState == null
+                || optimizerState.length != optimizer.flat().length() || iterations < 0) {
+            damage = "optimizer";
+        } else if (position.epoch() < 0 || position.batchesDone() < 0 || position.batchesDone() > train.count
+                || position.rowsRun() < 0 || position.rowsRun() > train.rows) {
+            damage = "position";
+        } else if (midEpoch && (epochLoss == null || epochLoss.length != position.rowsRun())) {
+            damage = "epochLoss";
+        } else if (savedRunningMetrics == null || savedRunningMetrics.length != metricCount) {
+            damage = "runningMetrics";
+        }
+        for (int k = 0; damage == null && midEpoch && k < metricCount; k++) {
+            if (epochMetrics[k] == null || epochMetrics[k].length != position.rowsRun()) {
+                damage = "epochMetric" + k;
+            }
+        }
+        if (damage != null) {
+            throw new IllegalStateException("@BackupAndRestore: " + source + ": the trainer state's \"" + damage
+                    + "\" does not fit this model and data." + refusal);
+        }
+
+        try {
+            restoreCallbacks(new StateReader(saved.callbackState(), source + " " + Backups.CALLBACKS));
+        } catch (RuntimeException e) {
+            try {
+                restoreCallbacks(new StateReader(current, "the callbacks' state before resuming"));
+            } catch (RuntimeException undo) {
+                e.addSuppressed(undo);
+            }
+            throw e;
+        }
+
+        model.setParams(Nd4j.createFromArray(params));
+        optimizer.restore(Nd4j.createFromArray(optimizerState), iterations);
+        if (optimizer.learningRate() != learningRate) {
+            optimizer.setLearningRate(learningRate); // changed by a schedule or a plateau since the start
+        }
+        if (midEpoch) {
+            int rows = position.rowsRun();
+            train.lossVector.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all())
+                    .assign(Nd4j.createFromArray(epochLoss).reshape(rows, 1));
+            for (int k = 0; k < metricCount; k++) {
+                train.metricVectors[k].get(NDArrayIndex.interval(0, rows), NDArrayIndex.all())
+                        .assign(Nd4j.createFromArray(epochMetrics[k]).reshape(rows, 1));
+            }
+        }
+        runningLoss = savedRunningLoss;
+        System.arraycopy(savedRunningMetrics, 0, runningMetrics, 0, metricCount);
+        context.restoreStop(stoppedBy, stopEpoch);
+        savedFinalLogs.applyTo(finalLogs);
+        history = savedHistory;
+        resuming = true;
+        log.info("@BackupAndRestore: resuming from {}", saved);
+        return position;
+    }
+
+    /**
+     * Writes a backup: the trainer's state at this point ({@code batchesDone} batches of {@code epoch} done, holding
+     * {@code rowsRun} rows) and every callback's.
+     */
+    private void saveBackup(int epoch, int batchesDone, int rowsRun) {
+        boolean midEpoch = batchesDone > 0;
+        StateWriter out = new StateWriter();
+        out.putInt("epoch", epoch).putInt("batchesDone", batchesDone).putInt("rowsRun", rowsRun)
+                .putFloats("params", model.params())
+                .putString("optimizer", optimizer.optimizer())
+                .putFloats("optimizerState", optimizer.flat())
+                .putLong("iterations", optimizer.iterations())
+                .putDouble("learningRate", optimizer.learningRate())
+                .putFloats("epochLoss", midEpoch ? rows(train.lossVector, rowsRun) : null);
+        for (int k = 0; k < metricCount; k++) {
+            out.putFloats("epochMetric" + k, midEpoch ? rows(train.metricVectors[k], rowsRun) : null);
+        }
+        out.putDouble("runningLoss", runningLoss)
+                .putDoubles("runningMetrics", runningMetrics)
+                .putString("stoppedBy", context.isStopRequested() ? context.stoppedBy() : null)
+                .putInt("stopEpoch", context.stopEpoch());
+        BackupState.putLogs(out, "finalLogs", finalLogs);
+        out.putSection("history", history);
+        backup.save(epoch, batchesDone, backupConfiguration, out.toByteArray(), callbackState());
+    }
+
+    private static INDArray rows(INDArray vector, int rows) {
+        return vector.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all());
+    }
+
+    /**
+     * Every callback's state: a section per callback object, holding its dispatcher's state (a generated dispatcher
+     * saves its policies') and the object's own if it is {@link Stateful}.
+     */
+    private byte[] callbackState() {
+        StateWriter out = new StateWriter();
+        for (int i = 0; i < dispatchers.length; i++) {
+            out.beginSection("callback" + i, callbackObjects[i].getClass().getName());
+            if (dispatchers[i] instanceof Stateful s) {
+                out.putSection("dispatcher", s);
+            }
+            if (callbackObjects[i] != dispatchers[i] && callbackObjects[i] instanceof Stateful s) {
+                out.putSection("target", s);
+            }
+            out.endSection();
+        }
+        return out.toByteArray();
+    }
+
+    private void restoreCallbacks(StateReader in) {
+        for (int i = 0; i < dispatchers.length; i++) {
+            in.beginSection("callback" + i);
+            if (dispatchers[i] instanceof Stateful s) {
+                in.readSection("dispatcher", s);
+            }
+            if (callbackObjects[i] != dispatchers[i] && callbackObjects[i] instanceof Stateful s) {
+                in.readSection("target", s);
+            }
+            in.endSection();
+        }
+        in.finish();
     }
 
     /**
@@ -306,18 +511,25 @@ final class FitRun {
         }
     }
 
-    /** The batch loop of one epoch; returns the number of training rows it ran (fewer if a hook stopped it). */
-    private int trainEpoch(int epoch) {
+    /**
+     * The batch loop of one epoch from batch {@code firstBatch} ({@code rowsBefore} rows already run: resumed from a
+     * backup); returns the number of training rows run (fewer if a hook stopped it).
+     */
+    private int trainEpoch(int epoch, int firstBatch, int rowsBefore) {
         boolean batchBegin = has(Hooks.BATCH_BEGIN);
         boolean batchEnd = has(Hooks.BATCH_END);
         boolean batchValues = batchEnd && has(Hooks.BATCH_LOGS);
-        double runningLoss = 0;
         if (batchValues) {
             batchLogs.clear();
-            java.util.Arrays.fill(runningMetrics, 0);
         }
-        int rowsRun = 0;
-        for (int b = 0; b < train.count; b++) {
+        if (firstBatch == 0) {
+            runningLoss = 0;
+            java.util.Arrays.fill(runningMetrics, 0);
+        } else if (context.isStopRequested()) {
+            return rowsBefore; // the backup was taken after the batch that asked to stop
+        }
+        int rowsRun = rowsBefore;
+        for (int b = firstBatch; b < train.count; b++) {
             if (batchBegin) {
                 for (CallbackDispatcher d : dispatchers) {
                     d.onBatchBegin(epoch, b, context);
@@ -343,6 +555,10 @@ final class FitRun {
                 for (CallbackDispatcher d : dispatchers) {
                     d.onBatchEnd(epoch, b, batchLogs, context);
                 }
+            }
+            if (backup != null && backup.saveFreq > 0 && ++batchesSinceBackup == backup.saveFreq) {
+                batchesSinceBackup = 0;
+                saveBackup(epoch, b + 1, rowsRun);
             }
             if (context.isStopRequested()) {
                 break;
@@ -473,6 +689,22 @@ final class FitRun {
         @Override
         public long iterations() {
             return optimizer.iterations();
+        }
+
+        @Override
+        public void backupAndRestore(Path dir, int saveFreq, boolean deleteBackup) {
+            checkPreparing("backupAndRestore");
+            Objects.requireNonNull(dir, "dir");
+            if (backup != null) {
+                throw new IllegalStateException("two @BackupAndRestore in one fit (folders " + backup.dir + " and "
+                        + dir + "); keep one: it backs up the whole training");
+            }
+            backup = new BackupRun(dir, saveFreq, deleteBackup);
+        }
+
+        @Override
+        public boolean resuming() {
+            return resuming;
         }
 
         private void checkPreparing(String method) {

@@ -1,0 +1,82 @@
+package org.callbacks4j.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.callbacks4j.History;
+import org.callbacks4j.data.Dataset;
+import org.callbacks4j.io.EventFiles;
+import org.callbacks4j.model.Activation;
+import org.callbacks4j.model.Sequential;
+
+/**
+ * One small training used by the resume tests and the kill test, and what it leaves behind, so that an interrupted and
+ * resumed run can be compared with an uninterrupted one: 300 examples of 3 Gaussian blobs (20% for validation),
+ * a 6-16-3 network, Adam, batches of 16 (15 per epoch), every stateful policy ({@link BackupTraining}).
+ */
+public final class ResumeScenario {
+
+    static final Dataset DATA = Blobs.classification(300, 6, 3, 11);
+
+    private ResumeScenario() {}
+
+    static Sequential model() {
+        return Sequential.input(6).dense(16, Activation.RELU).dense(3, Activation.SOFTMAX).seed(3).build();
+    }
+
+    static Trainer trainer() {
+        return Trainer.builder().loss(Loss.SOFTMAX_CROSS_ENTROPY).optimizer(Adam.lr(5e-3)).metrics("accuracy").build();
+    }
+
+    static Fit fit(int epochs) {
+        return Fit.epochs(epochs).batchSize(16).validationSplit(0.2).seed(7).verbose(0);
+    }
+
+    /** Trains from scratch (or from the backup under {@code root}) with fresh objects, as a new process would. */
+    static Outcome train(Path root, int epochs, BackupTraining callbacks) throws IOException {
+        Sequential model = model();
+        History history = trainer().fit(model, DATA, fit(epochs), callbacks);
+        return Outcome.of(model, history, root);
+    }
+
+    /** What a finished run leaves: the parameters, the History, and every file under its root. */
+    public record Outcome(float[] params, List<Integer> epochs, Map<String, List<Double>> history, String stoppedBy,
+            List<History.EarlyStoppingOutcome> earlyStopping, Map<String, byte[]> files, List<String> scalars,
+            int eventFiles) {
+
+        static Outcome of(Sequential model, History history, Path root) throws IOException {
+            return new Outcome(model.params().toFloatVector(), history.epochs(), history.asMap(),
+                    history.stoppedBy().orElse(null), history.earlyStopping(), files(root),
+                    EventFiles.scalars(root.resolve("tb/train")), EventFiles.fileCount(root.resolve("tb/train")));
+        }
+
+        /** Every regular file under {@code root} except event files (their wall times differ), by relative path. */
+        static Map<String, byte[]> files(Path root) throws IOException {
+            Map<String, byte[]> files = new TreeMap<>();
+            if (!Files.isDirectory(root)) {
+                return files;
+            }
+            try (Stream<Path> all = Files.walk(root)) {
+                for (Path p : all.filter(Files::isRegularFile).toList()) {
+                    if (!p.getFileName().toString().contains("tfevents")) {
+                        files.put(root.relativize(p).toString(), Files.readAllBytes(p));
+                    }
+                }
+            }
+            return files;
+        }
+
+        /** The History as text: epochs, then each series, for messages. */
+        String historyText() {
+            List<String> lines = new ArrayList<>();
+            lines.add("epochs " + epochs);
+            history.forEach((k, v) -> lines.add(k + " " + v));
+            return String.join("\n", lines);
+        }
+    }
+}
