@@ -32,6 +32,8 @@ final class Diagnostics {
             if (printed.add(path(d.element()) + "\n" + d.text())) {
                 if (d.annotation() == null) {
                     messager.printMessage(Kind.ERROR, d.text(), d.element());
+                } else if (d.value() != null) {
+                    messager.printMessage(Kind.ERROR, d.text(), d.element(), d.annotation(), d.value());
                 } else {
                     messager.printMessage(Kind.ERROR, d.text(), d.element(), d.annotation());
                 }
