@@ -6,6 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -19,16 +22,35 @@ import java.util.TreeMap;
  * }</pre>
  *
  * <p>A series holds one value per epoch in which the metric had a value, with no padding: {@code val_loss} has no
- * entry for an epoch that did not validate, so its list can be shorter than {@link #epochs()}.
+ * entry for an epoch that did not validate, so its list can be shorter than {@link #epochs()}. When a
+ * {@code @ReduceLrOnPlateau} or {@code @LearningRateSchedule} is present, {@code learning_rate} is a series too (the
+ * rate used in each epoch), as in Keras 3.
+ *
+ * <p>The history also says how training ended, which Keras leaves to attributes of the callbacks:
+ * <pre>{@code
+ * history.stoppedBy();      // Optional[EarlyStopping(monitor=val_loss)], or empty if all epochs ran
+ * history.stoppedEpoch();   // OptionalInt[7]: the 0-based epoch in which the stop was requested
+ * history.earlyStopping();  // [EarlyStoppingOutcome[monitor=val_loss, stopped=true, stoppedEpoch=7, bestEpoch=4, ...]]
+ * }</pre>
  */
 public final class History {
 
+    /** {@link #stoppedBy()} when a hook called {@link TrainingContext#stopTraining()}. */
+    public static final String STOPPED_BY_HOOK = "stopTraining() from a hook";
+
     private final List<Integer> epochs;
     private final Map<String, List<Double>> series;
+    private final String stoppedBy;
+    private final int stoppedEpoch;
+    private final List<EarlyStoppingOutcome> earlyStopping;
 
-    private History(List<Integer> epochs, Map<String, List<Double>> series) {
+    private History(List<Integer> epochs, Map<String, List<Double>> series, String stoppedBy, int stoppedEpoch,
+            List<EarlyStoppingOutcome> earlyStopping) {
         this.epochs = epochs;
         this.series = series;
+        this.stoppedBy = stoppedBy;
+        this.stoppedEpoch = stoppedEpoch;
+        this.earlyStopping = earlyStopping;
     }
 
     /** The 0-based epochs that ran, in order (from the initial epoch, as Keras's {@code history.epoch}). */
@@ -70,10 +92,48 @@ public final class History {
         return series;
     }
 
+    /**
+     * Who asked training to stop before its last epoch, if anyone: {@code "EarlyStopping(monitor=val_loss)"}
+     * ({@code monitor=} names the method for a method-monitored {@code @EarlyStop}), {@code "TerminateOnNaN"}, or
+     * {@link #STOPPED_BY_HOOK}. The first request of the fit counts. Empty when every epoch ran.
+     */
+    public Optional<String> stoppedBy() {
+        return Optional.ofNullable(stoppedBy);
+    }
+
+    /** The 0-based epoch in which the stop of {@link #stoppedBy()} was requested (it still ended); empty if none. */
+    public OptionalInt stoppedEpoch() {
+        return stoppedBy == null ? OptionalInt.empty() : OptionalInt.of(stoppedEpoch);
+    }
+
+    /** What each {@code @EarlyStop} of the fit did, in the order the policies were prepared; empty without one. */
+    public List<EarlyStoppingOutcome> earlyStopping() {
+        return earlyStopping;
+    }
+
     @Override
     public String toString() {
-        return "History(epochs=" + epochs + ", " + series + ")";
+        return "History(epochs=" + epochs + ", " + series
+                + (stoppedBy == null ? "" : ", stoppedBy=" + stoppedBy + " in epoch " + stoppedEpoch)
+                + (earlyStopping.isEmpty() ? "" : ", earlyStopping=" + earlyStopping) + ")";
     }
+
+    /**
+     * What an {@code @EarlyStop} ({@link org.callbacks4j.policy.EarlyStopping}) did in a fit. Epochs are 0-based, as
+     * in hooks (its messages print them 1-based).
+     *
+     * @param monitor the monitored metric (or method, for a method-monitored {@code @EarlyStop})
+     * @param stopped whether this policy stopped training
+     * @param stoppedEpoch the epoch in which it stopped training, or -1 (Keras's {@code stopped_epoch} is 0 then)
+     * @param bestEpoch the epoch of the best value (the last one that improved), or -1 if no epoch was counted
+     * @param bestValue the best value; NaN if no epoch was counted (it is also NaN if the first counted value was
+     *     NaN: see {@link #monitored})
+     * @param monitored whether at least one epoch was counted (the monitor had a value at or after
+     *     {@code startFromEpoch})
+     * @param weightsRestored whether the best weights were restored when training ended
+     */
+    public record EarlyStoppingOutcome(String monitor, boolean stopped, int stoppedEpoch, int bestEpoch,
+            double bestValue, boolean monitored, boolean weightsRestored) {}
 
     /** Starts an empty history, for the trainer to fill epoch by epoch. */
     public static Recorder recorder() {
@@ -85,8 +145,24 @@ public final class History {
 
         private final List<Integer> epochs = new ArrayList<>();
         private final Map<String, List<Double>> series = new TreeMap<>();
+        private final List<EarlyStoppingOutcome> earlyStopping = new ArrayList<>();
+        private String stoppedBy;
+        private int stoppedEpoch = -1;
 
         private Recorder() {}
+
+        /** Records who stopped training and in which epoch (see {@link History#stoppedBy()}). */
+        public Recorder stopped(String by, int epoch) {
+            this.stoppedBy = Objects.requireNonNull(by, "by");
+            this.stoppedEpoch = epoch;
+            return this;
+        }
+
+        /** Adds the outcome of one {@code @EarlyStop}. */
+        public Recorder earlyStopping(EarlyStoppingOutcome outcome) {
+            earlyStopping.add(Objects.requireNonNull(outcome, "outcome"));
+            return this;
+        }
 
         /** Appends every value present in {@code logs} for {@code epoch}. */
         public Recorder record(int epoch, Logs logs) {
@@ -101,7 +177,8 @@ public final class History {
         public History build() {
             Map<String, List<Double>> copy = new LinkedHashMap<>();
             series.forEach((name, values) -> copy.put(name, List.copyOf(values)));
-            return new History(List.copyOf(epochs), Collections.unmodifiableMap(copy));
+            return new History(List.copyOf(epochs), Collections.unmodifiableMap(copy), stoppedBy, stoppedEpoch,
+                    List.copyOf(earlyStopping));
         }
     }
 }

@@ -110,7 +110,12 @@ public final class CsvLogWriter implements Closeable {
         return new CsvLogWriter(file, sep, channel, !appending, existingHeader, prefix);
     }
 
-    private static char checkSeparator(String separator) {
+    /**
+     * The separator character of {@code separator}, checked as {@link #open} checks it.
+     *
+     * @throws IllegalArgumentException if it is not exactly one character other than {@code "}, CR and LF
+     */
+    public static char checkSeparator(String separator) {
         if (separator == null || separator.length() != 1) {
             throw new IllegalArgumentException("CSV separator " + (separator == null ? "null" : "\"" + separator + "\"")
                     + " must be exactly one character, e.g. \",\", \";\" or \"\\t\"");
@@ -156,8 +161,8 @@ public final class CsvLogWriter implements Closeable {
             row.append(separator);
             int slot = slots[i];
             double value = slot < 0 ? Double.NaN : logs.get(slot);
-            // get(slot) is NaN both for a NaN value and for no value: only then is the name looked up.
-            if (slot < 0 || (Double.isNaN(value) && !logs.contains(columns[i]))) {
+            // get(slot) is NaN both for a NaN value and for no value: has(slot) tells them apart.
+            if (slot < 0 || (Double.isNaN(value) && !logs.has(slot))) {
                 row.append(NA);
             } else {
                 int start = row.length();

@@ -158,7 +158,7 @@ public final class TensorBoardWriter implements Closeable {
         for (int i = 0; i < batchNames.length; i++) {
             double value = logs.get(batchSlots[i]);
             // NaN from get(slot) means "no value" unless the name is present (a real NaN loss is worth recording).
-            if (!Double.isNaN(value) || logs.contains(batchNames[i])) {
+            if (!Double.isNaN(value) || logs.has(batchSlots[i])) {
                 train.scalar(wallTime, globalBatch, batchTags[i], (float) value);
             }
         }

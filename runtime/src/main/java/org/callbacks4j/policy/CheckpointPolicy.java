@@ -3,10 +3,12 @@ package org.callbacks4j.policy;
 import java.util.List;
 import java.util.Objects;
 import org.callbacks4j.Logs;
+import org.callbacks4j.dispatch.FitPlan;
+import org.callbacks4j.io.PythonFloats;
 
 /**
- * The decisions of Keras 3.15 {@code ModelCheckpoint}: when to save and under which name; the caller writes the
- * file. Built from {@code @Checkpoint}.
+ * The decisions of Keras 3.15 {@code ModelCheckpoint}: when to save and under which name; {@link ModelCheckpoint}
+ * writes the file.
  *
  * <p>Per fit: {@link #prepare} (resolves the slots of the monitor and of the path's metrics, rejecting what this fit
  * cannot produce), then {@link #onEpochBegin}, {@link #onBatchEnd} and {@link #onEpochEnd} as the hooks fire. Those
@@ -34,12 +36,12 @@ import org.callbacks4j.Logs;
  * PATH} ({@code from None} for the first), {@code Epoch 3: val_loss did not improve from 0.49876},
  * {@code Epoch 3: finished saving model to PATH}.
  */
-public final class CheckpointPolicy {
+final class CheckpointPolicy {
 
     /** {@code saveFreq} value for saving at the end of every epoch (Keras {@code save_freq="epoch"}). */
-    public static final int SAVE_EVERY_EPOCH = 0;
+    static final int SAVE_EVERY_EPOCH = 0;
 
-    private static final PythonFormat.Spec FIVE_DECIMALS = PythonFormat.Spec.parse(".5f", false);
+    private static final PythonFloats.Spec FIVE_DECIMALS = PythonFloats.Spec.parse(".5f", false);
 
     private final PathTemplate path;
     private final MonitoredSlot monitor;
@@ -69,7 +71,7 @@ public final class CheckpointPolicy {
      * @throws IllegalArgumentException for a malformed template, a negative {@code saveFreq}, or {@code {batch}} in
      *     the template of an epoch-level checkpoint
      */
-    public CheckpointPolicy(String path, String monitor, boolean maximize, boolean saveBestOnly, int saveFreq,
+    CheckpointPolicy(String path, String monitor, boolean maximize, boolean saveBestOnly, int saveFreq,
             double initialValueThreshold, int verbose) {
         this(path, monitor, maximize, saveBestOnly, saveFreq, initialValueThreshold, verbose,
                 PolicyLog.slf4j(CheckpointPolicy.class));
@@ -99,24 +101,23 @@ public final class CheckpointPolicy {
     /**
      * Resolves the slots of the path's metrics and, with {@code saveBestOnly}, of the monitor. Call before training.
      *
-     * @param hasValidation whether this fit validates (at least in some epochs)
      * @throws IllegalStateException if this fit cannot produce one of them where it is needed: a {@code val_} metric
      *     without validation data, or in a batch-level checkpoint (batch logs have no validation values), or a name
      *     the fit does not produce
      */
-    public void prepare(Logs logs, boolean hasValidation) {
+    void prepare(FitPlan plan) {
         List<String> metrics = path.metrics();
         int[] slots = new int[metrics.size()];
         for (int k = 0; k < slots.length; k++) {
             String name = metrics.get(k);
             String subject = "@Checkpoint path \"" + path.template() + "\" placeholder {" + name + "}";
             rejectValidationAtBatchLevel(name, subject);
-            slots[k] = MonitoredSlot.slotOf(logs, name, hasValidation, subject);
+            slots[k] = MonitoredSlot.slotOf(plan, name, subject);
         }
         if (saveBestOnly) {
             String subject = "@Checkpoint monitor \"" + monitor.name() + "\" (saveBestOnly)";
             rejectValidationAtBatchLevel(monitor.name(), subject);
-            monitor.resolve(logs, hasValidation);
+            monitor.resolve(plan);
         }
         metricSlots = slots;
     }
@@ -130,7 +131,7 @@ public final class CheckpointPolicy {
     }
 
     /** Notes the epoch that batch-level saves report. */
-    public void onEpochBegin(int epoch) {
+    void onEpochBegin(int epoch) {
         currentEpoch = epoch;
     }
 
@@ -139,7 +140,7 @@ public final class CheckpointPolicy {
      *
      * @return the path to save to now, or null
      */
-    public String onBatchEnd(int batch, Logs logs) {
+    String onBatchEnd(int batch, Logs logs) {
         if (saveFreq == SAVE_EVERY_EPOCH) {
             return null;
         }
@@ -157,7 +158,7 @@ public final class CheckpointPolicy {
      *
      * @return the path to save to now, or null
      */
-    public String onEpochEnd(int epoch, Logs logs) {
+    String onEpochEnd(int epoch, Logs logs) {
         if (saveFreq != SAVE_EVERY_EPOCH) {
             return null;
         }
@@ -165,19 +166,19 @@ public final class CheckpointPolicy {
     }
 
     /** Reports that the caller wrote the checkpoint that {@link #onEpochEnd} or {@link #onBatchEnd} asked for. */
-    public void onSaved(String savedPath) {
+    void onSaved(String savedPath) {
         if (log.verboseEnabled(verbose)) {
             log.verbose(verbose, "Epoch " + (decisionEpoch + 1) + ": finished saving model to " + savedPath);
         }
     }
 
     /** Whether a best value is known (a save with {@code saveBestOnly} happened, or a threshold was given). */
-    public boolean hasBest() {
+    boolean hasBest() {
         return hasBest;
     }
 
     /** The best monitored value so far (or the threshold); NaN if none, see {@link #hasBest()}. */
-    public double best() {
+    double best() {
         return hasBest ? best : Double.NaN;
     }
 

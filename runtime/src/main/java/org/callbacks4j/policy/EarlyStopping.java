@@ -2,8 +2,10 @@ package org.callbacks4j.policy;
 
 import java.util.Objects;
 import java.util.function.Function;
+import org.callbacks4j.History;
 import org.callbacks4j.Logs;
 import org.callbacks4j.TrainingContext;
+import org.callbacks4j.dispatch.FitPlan;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -12,8 +14,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * Keras 3.15 {@code EarlyStopping}: stops training when the monitored metric has stopped improving, and optionally
  * restores the weights of the best epoch when training ends. Built from {@code @EarlyStop}.
  *
- * <p>Per fit: {@link #prepare} (resolves the monitor's slot, rejects a monitor this fit cannot produce), then
- * {@link #onTrainBegin}, {@link #onEpochEnd} after every epoch, {@link #onTrainEnd}; {@link #outcome()} afterwards.
+ * <p>Per fit: {@link #prepare} (resolves the monitor's slot, rejects a monitor this fit cannot produce, and registers
+ * the {@link #outcome()} with the fit's {@link History#earlyStopping()}), then {@link #onTrainBegin},
+ * {@link #onEpochEnd} after every epoch, {@link #onTrainEnd}. A stop is requested through
+ * {@link FitPlan#stopTraining}, so that {@link History#stoppedBy()} reads {@code EarlyStopping(monitor=val_loss)}.
+ *
+ * <p>On a method ({@code @EarlyStop} on a method returning {@code double}), build it with {@link #monitoringMethod}
+ * and feed the method's value to {@link #onEpochEnd(int, double, TrainingContext)}: the value is always "present"
+ * (a NaN is compared, and loses), never "absent".
  *
  * <p>{@link #onEpochEnd} follows Keras exactly:
  * <ol>
@@ -31,11 +39,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * not the optimizer state. The snapshot is one buffer allocated at the first snapshot and reused for every later
  * improvement and fit.
  */
-public final class EarlyStopping {
+public final class EarlyStopping implements Policy {
 
     private static final String OWNER = "@EarlyStop monitor";
 
+    /** The monitored metric, or null when a method's value is monitored. */
     private final MonitoredSlot monitor;
+    private final String monitorName;
+    private final String stoppedBy;
     private final MonitorComparison comparison;
     private final int patience;
     private final double baseline;
@@ -57,6 +68,7 @@ public final class EarlyStopping {
     private boolean hasSnapshot;
     private int snapshotEpoch;
     private boolean restored;
+    private FitPlan plan;
 
     /**
      * @param monitor the metric to watch, e.g. {@code val_loss}
@@ -79,6 +91,13 @@ public final class EarlyStopping {
     EarlyStopping(String monitor, boolean maximize, double minDelta, int patience, double baseline,
             boolean restoreBestWeights, int startFromEpoch, int verbose,
             Function<TrainingContext, ModelWeights> weightsOf, PolicyLog log) {
+        this(false, monitor, maximize, minDelta, patience, baseline, restoreBestWeights, startFromEpoch, verbose,
+                weightsOf, log);
+    }
+
+    private EarlyStopping(boolean method, String monitor, boolean maximize, double minDelta, int patience,
+            double baseline, boolean restoreBestWeights, int startFromEpoch, int verbose,
+            Function<TrainingContext, ModelWeights> weightsOf, PolicyLog log) {
         if (patience < 0) {
             throw new IllegalArgumentException(
                     "@EarlyStop patience must be >= 0, got " + patience + "; 0 stops at the first epoch that does "
@@ -88,7 +107,18 @@ public final class EarlyStopping {
             throw new IllegalArgumentException(
                     "@EarlyStop startFromEpoch must be >= 0 (a 0-based epoch), got " + startFromEpoch);
         }
-        this.monitor = new MonitoredSlot(OWNER, monitor);
+        if (method) {
+            if (monitor == null || monitor.isEmpty()) {
+                throw new IllegalArgumentException("a method-monitored @EarlyStop needs the method's description "
+                        + "for messages, e.g. \"DigitsTraining.gap()\"");
+            }
+            this.monitor = null;
+            this.monitorName = monitor;
+        } else {
+            this.monitor = new MonitoredSlot(OWNER, monitor);
+            this.monitorName = this.monitor.name();
+        }
+        this.stoppedBy = "EarlyStopping(monitor=" + monitorName + ")";
         this.comparison = new MonitorComparison(maximize, minDelta);
         this.patience = patience;
         this.baseline = baseline;
@@ -101,17 +131,42 @@ public final class EarlyStopping {
     }
 
     /**
-     * Resolves the monitor's slot for this fit. Call before training.
+     * An {@code @EarlyStop} on a method: the value the method returns at each epoch end is the monitored quantity,
+     * handed over by {@link #onEpochEnd(int, double, TrainingContext)}. Same parameters as the constructor, with
+     * {@code methodDescription} (e.g. {@code DigitsTraining.gap()}) in place of the monitor name, for messages and
+     * {@link History#stoppedBy()}.
+     */
+    public static EarlyStopping monitoringMethod(String methodDescription, boolean maximize, double minDelta,
+            int patience, double baseline, boolean restoreBestWeights, int startFromEpoch, int verbose) {
+        return monitoringMethod(methodDescription, maximize, minDelta, patience, baseline, restoreBestWeights,
+                startFromEpoch, verbose, context -> ModelWeights.of(context.model()),
+                PolicyLog.slf4j(EarlyStopping.class));
+    }
+
+    static EarlyStopping monitoringMethod(String methodDescription, boolean maximize, double minDelta,
+            int patience, double baseline, boolean restoreBestWeights, int startFromEpoch, int verbose,
+            Function<TrainingContext, ModelWeights> weightsOf, PolicyLog log) {
+        return new EarlyStopping(true, methodDescription, maximize, minDelta, patience, baseline,
+                restoreBestWeights, startFromEpoch, verbose, weightsOf, log);
+    }
+
+    /**
+     * Resolves the monitor's slot for this fit and registers the outcome with its history. Call before training.
      *
-     * @param hasValidation whether this fit validates (at least in some epochs)
      * @throws IllegalStateException if this fit cannot produce the monitor (a {@code val_} metric without validation
      *     data, or a name the fit does not produce)
      */
-    public void prepare(Logs logs, boolean hasValidation) {
-        monitor.resolve(logs, hasValidation);
+    @Override
+    public void prepare(FitPlan plan) {
+        if (monitor != null) {
+            monitor.resolve(plan);
+        }
+        plan.reportOutcome(this::outcome);
+        this.plan = plan;
     }
 
     /** Resets the state, so that one instance can serve several fits (Keras 3.15). */
+    @Override
     public void onTrainBegin(TrainingContext context) {
         wait = 0;
         stoppedEpoch = 0;
@@ -125,8 +180,19 @@ public final class EarlyStopping {
         weights = restoreBestWeights ? weightsOf.apply(context) : null;
     }
 
-    /** Counts the epoch and stops training when patience has run out. */
+    /**
+     * Counts the epoch and stops training when patience has run out.
+     *
+     * @throws IllegalStateException if this instance monitors a method (use
+     *     {@link #onEpochEnd(int, double, TrainingContext)}), or was not prepared
+     */
+    @Override
     public void onEpochEnd(int epoch, Logs logs, TrainingContext context) {
+        if (monitor == null) {
+            throw new IllegalStateException("@EarlyStop on " + monitorName + " monitors a method: pass its value to "
+                    + "onEpochEnd(epoch, value, context)");
+        }
+        checkPrepared();
         double current = monitor.read(logs);
         if (!monitor.isPresent(logs, current)) {
             if (log.isDebugEnabled()) {
@@ -136,6 +202,32 @@ public final class EarlyStopping {
             }
             return;
         }
+        count(epoch, current);
+    }
+
+    /**
+     * Counts the epoch with {@code value}, the monitored method's result (NaN is a value: it is compared, never
+     * skipped), and stops training when patience has run out.
+     *
+     * @throws IllegalStateException if this instance monitors a metric of the logs, or was not prepared
+     */
+    public void onEpochEnd(int epoch, double value, TrainingContext context) {
+        if (monitor != null) {
+            throw new IllegalStateException("@EarlyStop monitors the metric \"" + monitorName + "\": pass the logs "
+                    + "to onEpochEnd(epoch, logs, context)");
+        }
+        checkPrepared();
+        count(epoch, value);
+    }
+
+    private void checkPrepared() {
+        if (plan == null) {
+            throw new IllegalStateException("@EarlyStop " + monitorName + " was not prepared: call prepare(..) "
+                    + "before training");
+        }
+    }
+
+    private void count(int epoch, double current) {
         if (epoch < startFromEpoch) {
             return;
         }
@@ -159,12 +251,13 @@ public final class EarlyStopping {
         if (wait >= patience && epoch > 0) {
             stoppedEpoch = epoch;
             stopped = true;
-            context.stopTraining();
+            plan.stopTraining(stoppedBy);
         }
     }
 
     /** Logs the stop and restores the best weights, whatever ended training. */
-    public void onTrainEnd(TrainingContext context) {
+    @Override
+    public void onTrainEnd(Logs logs, TrainingContext context) {
         if (stopped && log.verboseEnabled(verbose)) {
             log.verbose(verbose, "Epoch " + (stoppedEpoch + 1) + ": early stopping");
         }
@@ -179,8 +272,8 @@ public final class EarlyStopping {
     }
 
     /** What this policy did in the last fit (or is doing in the current one). */
-    public Outcome outcome() {
-        return new Outcome(monitor.name(), stopped, stopped ? stoppedEpoch : -1,
+    public History.EarlyStoppingOutcome outcome() {
+        return new History.EarlyStoppingOutcome(monitorName, stopped, stopped ? stoppedEpoch : -1,
                 hasBest ? bestEpoch : -1, hasBest ? best : Double.NaN, hasBest, restored);
     }
 
@@ -208,26 +301,5 @@ public final class EarlyStopping {
         }
         hasSnapshot = true;
         snapshotEpoch = epoch;
-    }
-
-    /**
-     * What an {@link EarlyStopping} did in a fit. Epochs are 0-based, as in hooks (messages print them 1-based).
-     *
-     * @param monitor the monitored metric
-     * @param stoppedTraining whether this policy stopped training
-     * @param stoppedEpoch the epoch in which it stopped training, or -1
-     * @param bestEpoch the epoch of the best value (the last one that improved), or -1 if no epoch was counted
-     * @param bestValue the best value; NaN if no epoch was counted (it is also NaN if the first counted value was
-     *     NaN: see {@link #monitored})
-     * @param monitored whether at least one epoch was counted (the monitor had a value at or after startFromEpoch)
-     * @param weightsRestored whether the best weights were restored when training ended
-     */
-    public record Outcome(String monitor, boolean stoppedTraining, int stoppedEpoch, int bestEpoch,
-            double bestValue, boolean monitored, boolean weightsRestored) implements StopOutcome {
-
-        @Override
-        public String policy() {
-            return "@EarlyStop";
-        }
     }
 }

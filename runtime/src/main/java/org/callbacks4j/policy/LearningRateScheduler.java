@@ -3,13 +3,17 @@ package org.callbacks4j.policy;
 import java.util.Objects;
 import org.callbacks4j.Logs;
 import org.callbacks4j.TrainingContext;
+import org.callbacks4j.dispatch.FitPlan;
+import org.callbacks4j.io.PythonFloats;
 
 /**
  * Keras 3.15 {@code LearningRateScheduler}: at the start of every epoch, sets the learning rate to what the user's
  * {@code @LearningRateSchedule} method returns for {@code (epoch, current rate)}; at the end of the epoch, logs the
  * rate used as {@code learning_rate}.
  *
- * <p>The generated code calls the user's method itself and hands the result over:
+ * <p>Per fit: {@link #prepare} (defines {@code learning_rate}), {@link #onEpochBegin(int, double, TrainingContext)}
+ * with the schedule's result, {@link #onEpochEnd}. The generated code calls the user's method itself and hands the
+ * result over:
  * <pre>{@code
  * scheduler.onEpochBegin(epoch, training.warmup(epoch, scheduler.currentLearningRate(context)), context);
  * }</pre>
@@ -18,13 +22,13 @@ import org.callbacks4j.TrainingContext;
  * to float. A result that is NaN, infinite, negative or too large for a float is an error naming the epoch and the
  * value (Keras only checks that the result is a Python float).
  */
-public final class LearningRateScheduler {
+public final class LearningRateScheduler implements Policy {
 
     private final String schedule;
     private final int verbose;
     private final PolicyLog log;
 
-    private LogsWriter writer;
+    private FitPlan plan;
     private int learningRateSlot = -1;
 
     /**
@@ -41,15 +45,11 @@ public final class LearningRateScheduler {
         this.log = Objects.requireNonNull(log, "log");
     }
 
-    /**
-     * Resolves the {@code learning_rate} slot for this fit. Call before training.
-     *
-     * @param writer writes into the logs passed to {@link #onEpochEnd}, where {@code learning_rate} must have a slot
-     * @throws IllegalStateException if the logs have no {@code learning_rate} slot
-     */
-    public void prepare(Logs logs, LogsWriter writer) {
-        learningRateSlot = ReduceLROnPlateau.learningRateSlot(logs, "@LearningRateSchedule");
-        this.writer = Objects.requireNonNull(writer, "writer");
+    /** Defines {@code learning_rate} in this fit's logs. Call before training. */
+    @Override
+    public void prepare(FitPlan plan) {
+        learningRateSlot = plan.defineMetric(ReduceLROnPlateau.LEARNING_RATE);
+        this.plan = plan;
     }
 
     /** The current rate as the schedule sees it: the float32 rate widened to double, as Keras's {@code float(lr)}. */
@@ -77,15 +77,16 @@ public final class LearningRateScheduler {
         if (log.verboseEnabled(verbose)) {
             // Keras prints the value the schedule returned, not the float32 it stores.
             log.verbose(verbose, "Epoch " + (epoch + 1) + ": LearningRateScheduler setting learning rate to "
-                    + PythonFormat.repr(learningRate) + ".");
+                    + PythonFloats.repr(learningRate) + ".");
         }
     }
 
     /** Logs the rate used in this epoch as {@code learning_rate}. */
+    @Override
     public void onEpochEnd(int epoch, Logs logs, TrainingContext context) {
-        if (writer == null) {
+        if (plan == null) {
             throw new IllegalStateException("@LearningRateSchedule was not prepared: call prepare(..) before training");
         }
-        writer.set(learningRateSlot, (float) context.learningRate());
+        plan.set(learningRateSlot, (float) context.learningRate());
     }
 }

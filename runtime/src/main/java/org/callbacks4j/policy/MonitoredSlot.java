@@ -1,6 +1,7 @@
 package org.callbacks4j.policy;
 
 import org.callbacks4j.Logs;
+import org.callbacks4j.dispatch.FitPlan;
 
 /**
  * A monitored metric of one policy: its name, and its slot in this fit's {@link Logs}, resolved once by
@@ -38,8 +39,8 @@ final class MonitoredSlot {
      *
      * @throws IllegalStateException if this fit cannot produce the metric, saying how to make it
      */
-    void resolve(Logs logs, boolean hasValidation) {
-        slot = slotOf(logs, name, hasValidation, owner + " \"" + name + "\"");
+    void resolve(FitPlan plan) {
+        slot = slotOf(plan, name, owner + " \"" + name + "\"");
     }
 
     /** The value now; check {@link #isPresent} when it is NaN. */
@@ -53,7 +54,7 @@ final class MonitoredSlot {
 
     /** Whether the value just {@link #read} is a value now, rather than "absent this epoch". */
     boolean isPresent(Logs logs, double value) {
-        return LogsPresence.present(logs, slot, value, name);
+        return !Double.isNaN(value) || logs.has(slot);
     }
 
     /**
@@ -62,17 +63,17 @@ final class MonitoredSlot {
      * @param subject how the message names the thing that needs the metric, e.g. {@code @EarlyStop monitor "x"}
      * @throws IllegalStateException if this fit cannot produce it
      */
-    static int slotOf(Logs logs, String name, boolean hasValidation, String subject) {
-        if (name.startsWith("val_") && !hasValidation) {
+    static int slotOf(FitPlan plan, String name, String subject) {
+        if (name.startsWith("val_") && !plan.hasValidation()) {
             throw new IllegalStateException(subject + " needs validation data; pass Fit.validationSplit(..) or "
                     + "Fit.validationData(..)");
         }
-        int slot = logs.slot(name);
-        if (slot < 0) {
-            throw new IllegalStateException(subject + " names a metric this fit does not produce; use loss, a "
-                    + "metric given to Trainer.builder().metrics(..) or an @Metric, with val_ for its validation "
-                    + "value");
+        int slot = plan.logs().slot(name);
+        if (slot >= 0) {
+            return slot;
         }
-        return slot;
+        throw new IllegalStateException(subject + " names a metric this fit does not produce; it produces "
+                + String.join(", ", plan.metricNames()) + ". Use one of those: loss, a metric given to "
+                + "Trainer.builder().metrics(..) or an @Metric, with val_ for its validation value");
     }
 }

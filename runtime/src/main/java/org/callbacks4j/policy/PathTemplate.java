@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.callbacks4j.Logs;
+import org.callbacks4j.io.PythonFloats;
 
 /**
  * A checkpoint path template in the syntax of Keras's {@code ModelCheckpoint} filepath, which Keras fills with
@@ -25,7 +26,7 @@ import org.callbacks4j.Logs;
  * </pre>
  * {@code {{} and {@code }}} stand for literal braces. {@code epoch} and {@code batch} are ints, 1-based (the first
  * epoch prints as 1, as in Keras file names); every other name is a float read from the logs. Spec semantics are
- * Python's ({@link PythonFormat.Spec}): {@code {epoch:02d}} of the 7th epoch is {@code 07}, {@code {val_loss:.4f}} of
+ * Python's ({@link PythonFloats.Spec}): {@code {epoch:02d}} of the 7th epoch is {@code 07}, {@code {val_loss:.4f}} of
  * 0.123456 is {@code 0.1235}, {@code {loss}} is Python's {@code str(float)}.
  *
  * <h2>Errors</h2>
@@ -51,7 +52,7 @@ public final class PathTemplate {
     private final boolean usesBatch;
 
     /** One replacement field: what it reads (EPOCH, BATCH or an index into metrics), how it prints. */
-    private record Field(int source, PythonFormat.Spec spec, String text, int index) {}
+    private record Field(int source, PythonFloats.Spec spec, String text, int index) {}
 
     private PathTemplate(String template, List<String> literals, List<Field> fields, List<String> metrics) {
         this.template = template;
@@ -131,10 +132,10 @@ public final class PathTemplate {
                 }
                 source = index;
             }
-            PythonFormat.Spec spec = PythonFormat.Spec.empty();
+            PythonFloats.Spec spec = PythonFloats.Spec.empty();
             if (nameEnd == colon) {
                 try {
-                    spec = PythonFormat.Spec.parse(template.substring(colon + 1, close), source < 0, colon + 1);
+                    spec = PythonFloats.Spec.parse(template.substring(colon + 1, close), source < 0, colon + 1);
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("checkpoint path template \"" + template + "\", in " + text
                             + ": " + e.getMessage());
@@ -228,7 +229,7 @@ public final class PathTemplate {
                 int slot = metricSlots[field.source];
                 double value = logs.get(slot);
                 String name = metrics.get(field.source);
-                if (!LogsPresence.present(logs, slot, value, name)) {
+                if (Double.isNaN(value) && !logs.has(slot)) {
                     throw new IllegalStateException("Failed to format checkpoint path \"" + template + "\": "
                             + field.text + " at index " + field.index + " has no value in epoch " + (epoch + 1)
                             + " (1-based); " + (name.startsWith("val_")

@@ -3,13 +3,15 @@ package org.callbacks4j.policy;
 import java.util.Objects;
 import org.callbacks4j.Logs;
 import org.callbacks4j.TrainingContext;
+import org.callbacks4j.dispatch.FitPlan;
+import org.callbacks4j.io.PythonFloats;
 
 /**
  * Keras 3.15 {@code ReduceLROnPlateau}: multiplies the learning rate by {@code factor} when the monitored metric has
  * stopped improving for {@code patience} epochs, then waits {@code cooldown} epochs. Built from
  * {@code @ReduceLrOnPlateau}.
  *
- * <p>Per fit: {@link #prepare} (resolves the monitor's and {@code learning_rate}'s slots), {@link #onTrainBegin},
+ * <p>Per fit: {@link #prepare} (resolves the monitor's slot and defines {@code learning_rate}), {@link #onTrainBegin},
  * {@link #onEpochEnd} after every epoch. {@link #onEpochEnd} follows Keras exactly:
  * <ol>
  *   <li>{@code learning_rate} is written into the logs (the rate used in this epoch, before any reduction);
@@ -30,7 +32,7 @@ import org.callbacks4j.TrainingContext;
  * accumulate float32 rounding (0.01 becomes 0.0009999999310821295 after one reduction by 0.1). The verbose message
  * prints the double before rounding, as Keras does.
  */
-public final class ReduceLROnPlateau {
+public final class ReduceLROnPlateau implements Policy {
 
     /** The log key this policy writes, as Keras. */
     public static final String LEARNING_RATE = "learning_rate";
@@ -47,7 +49,7 @@ public final class ReduceLROnPlateau {
     private final int verbose;
     private final PolicyLog log;
 
-    private LogsWriter writer;
+    private FitPlan plan;
     private int learningRateSlot = -1;
     private int wait;
     private int cooldownCounter;
@@ -76,11 +78,11 @@ public final class ReduceLROnPlateau {
             double minLr, int verbose, PolicyLog log) {
         if (factor >= 1.0) {
             throw new IllegalArgumentException("ReduceLROnPlateau does not support a factor >= 1.0. Received factor="
-                    + PythonFormat.repr(factor) + "; use a factor between 0 and 1, e.g. 0.5 halves the rate");
+                    + PythonFloats.repr(factor) + "; use a factor between 0 and 1, e.g. 0.5 halves the rate");
         }
         if (!(factor > 0.0)) {
             throw new IllegalArgumentException("@ReduceLrOnPlateau factor must be > 0, got "
-                    + PythonFormat.repr(factor) + "; use a factor between 0 and 1, e.g. 0.5 halves the rate");
+                    + PythonFloats.repr(factor) + "; use a factor between 0 and 1, e.g. 0.5 halves the rate");
         }
         if (patience < 0) {
             throw new IllegalArgumentException("@ReduceLrOnPlateau patience must be >= 0, got " + patience);
@@ -90,7 +92,7 @@ public final class ReduceLROnPlateau {
         }
         if (!(minLr >= 0.0) || Double.isInfinite(minLr)) {
             throw new IllegalArgumentException("@ReduceLrOnPlateau minLr must be a finite number >= 0, got "
-                    + PythonFormat.repr(minLr));
+                    + PythonFloats.repr(minLr));
         }
         this.monitor = new MonitoredSlot(OWNER, monitor);
         this.comparison = new MonitorComparison(maximize, minDelta);
@@ -104,21 +106,20 @@ public final class ReduceLROnPlateau {
     }
 
     /**
-     * Resolves the slots for this fit. Call before training.
+     * Resolves the monitor's slot and defines {@code learning_rate} in this fit's logs. Call before training.
      *
-     * @param hasValidation whether this fit validates (at least in some epochs)
-     * @param writer writes into the logs passed to {@link #onEpochEnd}, where {@code learning_rate} must have a slot
-     * @throws IllegalStateException if this fit cannot produce the monitor, or its logs have no
-     *     {@code learning_rate} slot
+     * @throws IllegalStateException if this fit cannot produce the monitor
      */
-    public void prepare(Logs logs, boolean hasValidation, LogsWriter writer) {
-        monitor.resolve(logs, hasValidation);
-        learningRateSlot = learningRateSlot(logs, "@ReduceLrOnPlateau");
-        this.writer = Objects.requireNonNull(writer, "writer");
+    @Override
+    public void prepare(FitPlan plan) {
+        monitor.resolve(plan);
+        learningRateSlot = plan.defineMetric(LEARNING_RATE);
+        this.plan = plan;
     }
 
     /** Resets {@code best}, {@code wait} and the cooldown, so that one instance can serve several fits. */
-    public void onTrainBegin() {
+    @Override
+    public void onTrainBegin(TrainingContext context) {
         hasBest = false;
         best = Double.NaN;
         wait = 0;
@@ -127,12 +128,13 @@ public final class ReduceLROnPlateau {
     }
 
     /** Logs the learning rate, then counts the epoch and reduces the rate on a plateau. */
+    @Override
     public void onEpochEnd(int epoch, Logs logs, TrainingContext context) {
-        if (writer == null) {
+        if (plan == null) {
             throw new IllegalStateException("@ReduceLrOnPlateau was not prepared: call prepare(..) before training");
         }
         float learningRate = (float) context.learningRate();
-        writer.set(learningRateSlot, learningRate);
+        plan.set(learningRateSlot, learningRate);
         double current = monitor.read(logs);
         if (!monitor.isPresent(logs, current)) {
             if (log.isDebugEnabled()) {
@@ -157,7 +159,7 @@ public final class ReduceLROnPlateau {
                 reductions++;
                 if (log.verboseEnabled(verbose)) {
                     log.verbose(verbose, "Epoch " + (epoch + 1) + ": ReduceLROnPlateau reducing learning rate to "
-                            + PythonFormat.repr(reduced) + ".");
+                            + PythonFloats.repr(reduced) + ".");
                 }
                 cooldownCounter = cooldown;
                 wait = 0;
@@ -178,16 +180,5 @@ public final class ReduceLROnPlateau {
     /** How many times this fit reduced the rate. */
     public int reductions() {
         return reductions;
-    }
-
-    /** The slot of {@code learning_rate}, which the trainer gives to fits with an LR-writing policy. */
-    static int learningRateSlot(Logs logs, String policy) {
-        int slot = logs.slot(LEARNING_RATE);
-        if (slot < 0) {
-            throw new IllegalStateException(policy + " writes \"" + LEARNING_RATE + "\" into the logs, but this "
-                    + "fit's logs have no slot for it; the trainer must register it when the training class has "
-                    + "@ReduceLrOnPlateau or @LearningRateSchedule");
-        }
-        return slot;
     }
 }

@@ -3,6 +3,7 @@ package org.callbacks4j.policy;
 import java.util.Objects;
 import org.callbacks4j.Logs;
 import org.callbacks4j.TrainingContext;
+import org.callbacks4j.dispatch.FitPlan;
 
 /**
  * Keras 3.15 {@code TerminateOnNaN}: when a batch ends with a NaN or infinite {@code loss}, asks training to stop and
@@ -11,19 +12,25 @@ import org.callbacks4j.TrainingContext;
  * weights). The batch {@code loss} is the epoch-to-date mean, so it stays NaN for the rest of the epoch.
  *
  * <p>Per fit: {@link #prepare}, {@link #onTrainBegin}, {@link #onBatchEnd} after every batch (the trainer must copy
- * the loss to the host for it: the hook reads batch logs).
+ * the loss to the host for it: the hook reads batch logs). The stop is requested through {@link FitPlan#stopTraining},
+ * so that {@code History.stoppedBy()} reads {@value #STOPPED_BY}.
  */
-public final class TerminateOnNaN {
+public final class TerminateOnNaN implements Policy {
+
+    /** What {@code History.stoppedBy()} reads when this policy stopped training. */
+    public static final String STOPPED_BY = "TerminateOnNaN";
 
     private static final String LOSS = "loss";
 
     private final PolicyLog log;
+    private FitPlan plan;
     private int lossSlot = -1;
     private boolean stopped;
     private int stoppedEpoch = -1;
     private int stoppedBatch = -1;
     private double invalidLoss = Double.NaN;
 
+    /** The policy of {@code @TerminateOnNaN}. */
     public TerminateOnNaN() {
         this(PolicyLog.slf4j(TerminateOnNaN.class));
     }
@@ -37,15 +44,18 @@ public final class TerminateOnNaN {
      *
      * @throws IllegalStateException if the logs have no {@code loss} slot (a trainer bug: every fit has a loss)
      */
-    public void prepare(Logs logs) {
-        lossSlot = logs.slot(LOSS);
+    @Override
+    public void prepare(FitPlan plan) {
+        lossSlot = plan.logs().slot(LOSS);
         if (lossSlot < 0) {
             throw new IllegalStateException("@TerminateOnNaN reads \"loss\", but this fit's logs have no slot for it");
         }
+        this.plan = plan;
     }
 
     /** Forgets the previous fit's outcome. */
-    public void onTrainBegin() {
+    @Override
+    public void onTrainBegin(TrainingContext context) {
         stopped = false;
         stoppedEpoch = -1;
         stoppedBatch = -1;
@@ -53,12 +63,13 @@ public final class TerminateOnNaN {
     }
 
     /** Stops training if this batch's loss is NaN or infinite. */
+    @Override
     public void onBatchEnd(int epoch, int batch, Logs logs, TrainingContext context) {
-        if (lossSlot < 0) {
+        if (plan == null) {
             throw new IllegalStateException("@TerminateOnNaN was not prepared: call prepare(..) before training");
         }
         double loss = logs.get(lossSlot);
-        if (Double.isFinite(loss) || !LogsPresence.present(logs, lossSlot, loss, LOSS)) {
+        if (Double.isFinite(loss) || !logs.has(lossSlot)) {
             return; // finite, or no loss in these logs (Keras does nothing then either)
         }
         log.warn("Batch " + batch + ": Invalid loss, terminating training");
@@ -68,7 +79,7 @@ public final class TerminateOnNaN {
             stoppedBatch = batch;
             invalidLoss = loss;
         }
-        context.stopTraining();
+        plan.stopTraining(STOPPED_BY);
     }
 
     /** What this policy did in the last fit (or is doing in the current one). */
@@ -84,11 +95,5 @@ public final class TerminateOnNaN {
      * @param batch the 0-based batch (within that epoch) of the first invalid loss, or -1
      * @param loss that loss (NaN or an infinity); NaN if none
      */
-    public record Outcome(boolean stoppedTraining, int stoppedEpoch, int batch, double loss) implements StopOutcome {
-
-        @Override
-        public String policy() {
-            return "@TerminateOnNaN";
-        }
-    }
+    public record Outcome(boolean stoppedTraining, int stoppedEpoch, int batch, double loss) {}
 }

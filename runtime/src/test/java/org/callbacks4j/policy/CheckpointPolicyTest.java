@@ -21,7 +21,7 @@ class CheckpointPolicyTest {
     /** Runs epoch-level decisions over {@code values} ({@code -} absent, {@code nan}); returns the paths saved. */
     private static List<String> epochs(CheckpointPolicy policy, String values) {
         FakeLogs logs = new FakeLogs("loss", MONITOR);
-        policy.prepare(logs, true);
+        policy.prepare(new FakePlan(logs, true));
         List<String> saved = new ArrayList<>();
         String[] tokens = values.trim().split("\\s+");
         for (int epoch = 0; epoch < tokens.length; epoch++) {
@@ -140,7 +140,7 @@ class CheckpointPolicyTest {
         CheckpointPolicy policy = new CheckpointPolicy("b-{epoch}-{batch}", MONITOR, false, false, saveFreq,
                 Double.NaN, 0, log);
         FakeLogs logs = new FakeLogs("loss").put("loss", 1.0);
-        policy.prepare(logs, false);
+        policy.prepare(new FakePlan(logs, false));
 
         assertThat(batches(policy, logs, batchIndices)).isEqualTo(Arrays.asList(saved.trim().split("\\s+")));
     }
@@ -150,10 +150,10 @@ class CheckpointPolicyTest {
         CheckpointPolicy policy = new CheckpointPolicy("b-{epoch}-{batch}", "loss", false, false, 5, Double.NaN, 0,
                 log);
         FakeLogs logs = new FakeLogs("loss").put("loss", 1.0);
-        policy.prepare(logs, false);
+        policy.prepare(new FakePlan(logs, false));
         assertThat(batches(policy, logs, "0 1 2")).isEmpty();
 
-        policy.prepare(logs, false);
+        policy.prepare(new FakePlan(logs, false));
         assertThat(batches(policy, logs, "0 1 2")).containsExactly("b-1-2");
     }
 
@@ -162,7 +162,7 @@ class CheckpointPolicyTest {
         // Keras 3.11+ raises TypeError here (monitor_op resolved only at epoch end); the direction is known upfront.
         CheckpointPolicy policy = new CheckpointPolicy("b-{batch}", "loss", false, true, 1, Double.NaN, 0, log);
         FakeLogs logs = new FakeLogs("loss");
-        policy.prepare(logs, false);
+        policy.prepare(new FakePlan(logs, false));
         policy.onEpochBegin(0);
         List<String> saved = new ArrayList<>();
         double[] losses = {1.0, 0.9, 0.95, 0.8};
@@ -180,7 +180,7 @@ class CheckpointPolicyTest {
     void batchLevelSaveBestOnlyWithThreshold() {
         CheckpointPolicy policy = new CheckpointPolicy("b-{batch}", "loss", false, true, 1, 0.85, 0, log);
         FakeLogs logs = new FakeLogs("loss");
-        policy.prepare(logs, false);
+        policy.prepare(new FakePlan(logs, false));
         policy.onEpochBegin(0);
 
         assertThat(policy.onBatchEnd(0, logs.put("loss", 0.9))).isNull();
@@ -202,7 +202,8 @@ class CheckpointPolicyTest {
                 CheckpointPolicy.SAVE_EVERY_EPOCH, Double.NaN, 0, log);
 
         IllegalStateException e =
-                assertThrows(IllegalStateException.class, () -> policy.prepare(new FakeLogs("loss", MONITOR), false));
+                assertThrows(IllegalStateException.class,
+                        () -> policy.prepare(new FakePlan(new FakeLogs("loss", MONITOR), false)));
         assertThat(e).hasMessageThat().isEqualTo("@Checkpoint path \"ckpt-{val_loss:.2f}.zip\" placeholder "
                 + "{val_loss} needs validation data; pass Fit.validationSplit(..) or Fit.validationData(..)");
     }
@@ -211,11 +212,12 @@ class CheckpointPolicyTest {
     void validationMonitorWithoutValidationIsRejectedOnlyForSaveBestOnly() {
         FakeLogs logs = new FakeLogs("loss", MONITOR);
         new CheckpointPolicy("c.zip", MONITOR, false, false, CheckpointPolicy.SAVE_EVERY_EPOCH, Double.NaN, 0, log)
-                .prepare(logs, false);
+                .prepare(new FakePlan(logs, false));
 
         CheckpointPolicy best = new CheckpointPolicy("c.zip", MONITOR, false, true,
                 CheckpointPolicy.SAVE_EVERY_EPOCH, Double.NaN, 0, log);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> best.prepare(logs, false));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> best.prepare(new FakePlan(logs, false)));
         assertThat(e).hasMessageThat().isEqualTo("@Checkpoint monitor \"val_loss\" needs validation data; pass "
                 + "Fit.validationSplit(..) or Fit.validationData(..)");
     }
@@ -227,11 +229,11 @@ class CheckpointPolicyTest {
                 log);
         CheckpointPolicy asMonitor = new CheckpointPolicy("c.zip", MONITOR, false, true, 10, Double.NaN, 0, log);
 
-        assertThat(assertThrows(IllegalStateException.class, () -> inPath.prepare(logs, true)))
+        assertThat(assertThrows(IllegalStateException.class, () -> inPath.prepare(new FakePlan(logs, true))))
                 .hasMessageThat().isEqualTo("@Checkpoint path \"c-{val_loss}.zip\" placeholder {val_loss} has no "
                         + "value when saving every 10 batches: batch logs have no validation values; save at epoch "
                         + "end (saveFreq = 0) or use a training metric such as \"loss\"");
-        assertThat(assertThrows(IllegalStateException.class, () -> asMonitor.prepare(logs, true)))
+        assertThat(assertThrows(IllegalStateException.class, () -> asMonitor.prepare(new FakePlan(logs, true))))
                 .hasMessageThat().startsWith("@Checkpoint monitor \"val_loss\" (saveBestOnly) has no value when "
                         + "saving every 10 batches");
     }
@@ -241,7 +243,8 @@ class CheckpointPolicyTest {
         CheckpointPolicy policy = new CheckpointPolicy("c-{acc}.zip", "loss", false, false,
                 CheckpointPolicy.SAVE_EVERY_EPOCH, Double.NaN, 0, log);
 
-        assertThat(assertThrows(IllegalStateException.class, () -> policy.prepare(new FakeLogs("loss"), true)))
+        assertThat(assertThrows(IllegalStateException.class,
+                        () -> policy.prepare(new FakePlan(new FakeLogs("loss"), true))))
                 .hasMessageThat().startsWith("@Checkpoint path \"c-{acc}.zip\" placeholder {acc} names a metric "
                         + "this fit does not produce");
     }

@@ -3,6 +3,7 @@ package org.callbacks4j.policy;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import org.callbacks4j.History;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -16,8 +17,8 @@ class EarlyStoppingTest {
     private static final String MONITOR = "val_loss";
 
     /** The result of one simulated fit. */
-    private record Run(int stopEpoch, int bestEpoch, int waitAtEnd, EarlyStopping.Outcome outcome,
-            FakeWeights weights, RecordingLog log, FakeContext context) {}
+    private record Run(int stopEpoch, int bestEpoch, int waitAtEnd, History.EarlyStoppingOutcome outcome,
+            FakeWeights weights, RecordingLog log, FakeContext context, FakePlan plan) {}
 
     /**
      * Feeds {@code values} (space-separated; {@code -} = no value this epoch, {@code nan}) as the monitor of epochs
@@ -28,7 +29,8 @@ class EarlyStoppingTest {
             String values) {
         FakeLogs logs = new FakeLogs("loss", MONITOR);
         FakeContext context = new FakeContext(0.01);
-        policy.prepare(logs, true);
+        FakePlan plan = new FakePlan(logs, context, true);
+        policy.prepare(plan);
         policy.onTrainBegin(context);
         int stopEpoch = -1;
         String[] tokens = values.trim().split("\\s+");
@@ -46,9 +48,9 @@ class EarlyStoppingTest {
             }
         }
         int waitAtEnd = policy.waitCount();
-        policy.onTrainEnd(context);
-        EarlyStopping.Outcome outcome = policy.outcome();
-        return new Run(stopEpoch, outcome.bestEpoch(), waitAtEnd, outcome, weights, log, context);
+        policy.onTrainEnd(logs, context);
+        History.EarlyStoppingOutcome outcome = policy.outcome();
+        return new Run(stopEpoch, outcome.bestEpoch(), waitAtEnd, outcome, weights, log, context, plan);
     }
 
     private static Run fit(boolean maximize, double minDelta, int patience, double baseline, boolean restore,
@@ -95,24 +97,72 @@ class EarlyStoppingTest {
         assertThat(run.stopEpoch()).isEqualTo(stopEpoch);
         assertThat(run.bestEpoch()).isEqualTo(bestEpoch);
         assertThat(run.waitAtEnd()).isEqualTo(wait);
-        assertThat(run.outcome().stoppedTraining()).isEqualTo(stopEpoch >= 0);
+        assertThat(run.outcome().stopped()).isEqualTo(stopEpoch >= 0);
         assertThat(run.outcome().stoppedEpoch()).isEqualTo(stopEpoch);
         assertThat(run.context().stopCalls).isEqualTo(stopEpoch >= 0 ? 1 : 0);
+        assertThat(run.plan().stops).hasSize(stopEpoch >= 0 ? 1 : 0);
     }
 
     @Test
     void outcomeReportsBestValueAndEpochs() {
         Run run = fit(false, 0, 1, Double.NaN, true, 0, 0, 0, "1.0 0.5 0.7 0.8");
 
-        assertThat(run.outcome()).isEqualTo(new EarlyStopping.Outcome(MONITOR, true, 2, 1, 0.5, true, true));
-        assertThat(run.outcome().policy()).isEqualTo("@EarlyStop");
+        assertThat(run.outcome()).isEqualTo(new History.EarlyStoppingOutcome(MONITOR, true, 2, 1, 0.5, true, true));
+    }
+
+    @Test
+    void stopIsAttributedAndTheOutcomeReportedToTheHistory() {
+        Run run = fit(false, 0, 1, Double.NaN, true, 0, 0, 0, "1.0 0.5 0.7 0.8");
+
+        assertThat(run.plan().stops).containsExactly("EarlyStopping(monitor=val_loss)");
+        assertThat(run.plan().outcomes).hasSize(1);
+        // Read when the fit returns: after onTrainEnd, so it includes the restore.
+        assertThat(run.plan().outcomes.get(0).get()).isEqualTo(run.outcome());
+        assertThat(run.plan().outcomes.get(0).get().weightsRestored()).isTrue();
+    }
+
+    @Test
+    void monitoringAMethodCountsItsValuesNaNIncluded() {
+        FakeWeights weights = new FakeWeights();
+        RecordingLog log = new RecordingLog();
+        EarlyStopping policy = EarlyStopping.monitoringMethod("Training.gap()", false, 0, 1, Double.NaN, true, 0, 0,
+                c -> weights, log);
+        FakeLogs logs = new FakeLogs("loss");
+        FakeContext context = new FakeContext(0.01);
+        FakePlan plan = new FakePlan(logs, context, false);
+        policy.prepare(plan); // no slot to resolve: any fit can serve it
+        policy.onTrainBegin(context);
+        double[] values = {1.0, 0.5, Double.NaN};
+        for (int epoch = 0; epoch < values.length; epoch++) {
+            weights.fill(epoch);
+            policy.onEpochEnd(epoch, values[epoch], context);
+        }
+        policy.onTrainEnd(logs, context);
+
+        // The NaN of epoch 2 is a value (not "absent"): it does not improve, and patience 1 runs out.
+        assertThat(policy.outcome()).isEqualTo(
+                new History.EarlyStoppingOutcome("Training.gap()", true, 2, 1, 0.5, true, true));
+        assertThat(plan.stops).containsExactly("EarlyStopping(monitor=Training.gap())");
+        assertThat(weights.live.getDouble(0)).isEqualTo(1.0);
+        assertThat(assertThrows(IllegalStateException.class, () -> policy.onEpochEnd(3, logs, context)))
+                .hasMessageThat().contains("monitors a method: pass its value to onEpochEnd(epoch, value, context)");
+    }
+
+    @Test
+    void aMetricMonitorRejectsTheMethodVariantOfEpochEnd() {
+        EarlyStopping policy = new EarlyStopping("loss", false, 0, 1, Double.NaN, false, 0, 0);
+        FakeContext context = new FakeContext(0.01);
+        policy.prepare(new FakePlan(new FakeLogs("loss"), context, false));
+
+        assertThat(assertThrows(IllegalStateException.class, () -> policy.onEpochEnd(0, 1.0, context)))
+                .hasMessageThat().contains("monitors the metric \"loss\": pass the logs");
     }
 
     @Test
     void outcomeWhenTheMonitorNeverHadAValue() {
         Run run = fit(false, 0, 0, Double.NaN, true, 0, 0, 0, "- - -");
 
-        EarlyStopping.Outcome outcome = run.outcome();
+        History.EarlyStoppingOutcome outcome = run.outcome();
         assertThat(outcome.monitored()).isFalse();
         assertThat(outcome.bestEpoch()).isEqualTo(-1);
         assertThat(outcome.bestValue()).isNaN();
@@ -145,7 +195,7 @@ class EarlyStoppingTest {
         EarlyStopping policy = new EarlyStopping(MONITOR, false, 0, 10, Double.NaN, true, 0, 1, c -> weights, log);
         FakeLogs logs = new FakeLogs(MONITOR);
         FakeContext context = new FakeContext(0.01);
-        policy.prepare(logs, true);
+        policy.prepare(new FakePlan(logs, context, true));
         policy.onTrainBegin(context);
         double[] values = {0.9, 0.3, 0.6};
         for (int epoch = 0; epoch < values.length; epoch++) {
@@ -153,10 +203,10 @@ class EarlyStoppingTest {
             policy.onEpochEnd(epoch, logs.put(MONITOR, values[epoch]), context);
         }
         context.stopTraining(); // e.g. TerminateOnNaN
-        policy.onTrainEnd(context);
+        policy.onTrainEnd(logs, context);
 
         assertThat(weights.live.getDouble(0)).isEqualTo(1.0);
-        assertThat(policy.outcome().stoppedTraining()).isFalse();
+        assertThat(policy.outcome().stopped()).isFalse();
         assertThat(log.at("INFO")).containsExactly("Restoring model weights from the end of the best epoch: 2.");
     }
 
@@ -209,7 +259,7 @@ class EarlyStoppingTest {
         assertThat(first.stopEpoch()).isEqualTo(1);
         assertThat(second.stopEpoch()).isEqualTo(-1);
         assertThat(second.outcome().bestValue()).isEqualTo(0.2);
-        assertThat(second.outcome().stoppedTraining()).isFalse();
+        assertThat(second.outcome().stopped()).isFalse();
     }
 
     @Test
@@ -251,7 +301,7 @@ class EarlyStoppingTest {
                 new RecordingLog());
         FakeLogs logs = new FakeLogs(MONITOR);
         FakeContext context = new FakeContext(0.01);
-        policy.prepare(logs, true);
+        policy.prepare(new FakePlan(logs, context, true));
         policy.onTrainBegin(context);
         policy.onEpochEnd(0, logs.put(MONITOR, Double.NaN), context);
         policy.onEpochEnd(1, logs.put(MONITOR, 0.5), context);
@@ -261,16 +311,16 @@ class EarlyStoppingTest {
     }
 
     @Test
-    void logsWithoutSlotPresenceTellNaNFromAbsentByName() {
+    void absentIsSkippedButNaNIsCounted() {
         EarlyStopping policy = new EarlyStopping(MONITOR, false, 0, 1, Double.NaN, false, 0, 0, c -> null,
                 new RecordingLog());
         FakeLogs logs = new FakeLogs(MONITOR);
         FakeContext context = new FakeContext(0.01);
-        policy.prepare(logs.plain(), true);
+        policy.prepare(new FakePlan(logs, context, true));
         policy.onTrainBegin(context);
-        policy.onEpochEnd(0, logs.plain(), context); // absent: not counted
-        policy.onEpochEnd(1, logs.put(MONITOR, Double.NaN).plain(), context); // NaN: counted, becomes best
-        policy.onEpochEnd(2, logs.put(MONITOR, 0.5).plain(), context); // cannot beat NaN
+        policy.onEpochEnd(0, logs, context); // absent: not counted
+        policy.onEpochEnd(1, logs.put(MONITOR, Double.NaN), context); // NaN: counted, becomes best
+        policy.onEpochEnd(2, logs.put(MONITOR, 0.5), context); // cannot beat NaN
 
         assertThat(context.isStopRequested()).isTrue();
         assertThat(policy.outcome().stoppedEpoch()).isEqualTo(2);
@@ -282,7 +332,7 @@ class EarlyStoppingTest {
         EarlyStopping policy = new EarlyStopping("val_loss", false, 0, 1, Double.NaN, false, 0, 0);
 
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> policy.prepare(new FakeLogs("loss", "val_loss"), false));
+                () -> policy.prepare(new FakePlan(new FakeLogs("loss", "val_loss"), false)));
         assertThat(e).hasMessageThat().isEqualTo("@EarlyStop monitor \"val_loss\" needs validation data; pass "
                 + "Fit.validationSplit(..) or Fit.validationData(..)");
     }
@@ -292,9 +342,10 @@ class EarlyStoppingTest {
         EarlyStopping policy = new EarlyStopping("accuracy", true, 0, 1, Double.NaN, false, 0, 0);
 
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> policy.prepare(new FakeLogs("loss", "val_loss"), true));
+                () -> policy.prepare(new FakePlan(new FakeLogs("loss", "val_loss"), true)));
         assertThat(e).hasMessageThat().startsWith("@EarlyStop monitor \"accuracy\" names a metric this fit does "
-                + "not produce; use loss, a metric given to Trainer.builder().metrics(..)");
+                + "not produce; it produces loss, val_loss. Use one of those: loss, a metric given to "
+                + "Trainer.builder().metrics(..)");
     }
 
     @Test

@@ -10,21 +10,41 @@ import java.util.TreeMap;
 import org.callbacks4j.Logs;
 
 /**
- * Logs with a fixed set of names (slot = position), values set per step; also a {@link LogsPresence} and a
- * {@link LogsWriter}, as the trainer's logs will be. Counts by-name lookups, so tests can check the hot path.
+ * Logs with a set of names (slot = position; {@link #define} adds one), values set per step, as the trainer's logs.
+ * Counts by-name lookups, so tests can check the hot path.
  */
-final class FakeLogs implements Logs, LogsPresence, LogsWriter {
+final class FakeLogs implements Logs {
 
     private final List<String> names;
-    private final double[] values;
-    private final boolean[] present;
+    private double[] values;
+    private boolean[] present;
     int byNameLookups;
 
     FakeLogs(String... names) {
-        this.names = List.of(names);
+        this.names = new ArrayList<>(List.of(names));
         this.values = new double[names.length];
         this.present = new boolean[names.length];
         Arrays.fill(values, Double.NaN);
+    }
+
+    /** The slot of {@code name}, added (absent) if new. */
+    int define(String name) {
+        int slot = names.indexOf(name);
+        if (slot >= 0) {
+            return slot;
+        }
+        names.add(name);
+        values = Arrays.copyOf(values, names.size());
+        present = Arrays.copyOf(present, names.size());
+        values[names.size() - 1] = Double.NaN;
+        return names.size() - 1;
+    }
+
+    /** Every defined name, present or not, sorted. */
+    List<String> allNames() {
+        List<String> out = new ArrayList<>(names);
+        out.sort(null);
+        return out;
     }
 
     FakeLogs put(String name, double value) {
@@ -113,50 +133,9 @@ final class FakeLogs implements Logs, LogsPresence, LogsWriter {
         return slot >= 0 && present[slot];
     }
 
-    @Override
-    public void set(int slot, double value) {
+    /** Sets the value in {@code slot}. */
+    void set(int slot, double value) {
         values[slot] = value;
         present[slot] = true;
-    }
-
-    /** A view of these logs that is only a {@link Logs}: no presence by slot, no writing. */
-    Logs plain() {
-        FakeLogs self = this;
-        return new Logs() {
-            @Override
-            public double get(String name) {
-                return self.get(name);
-            }
-
-            @Override
-            public double get(int slot) {
-                return self.get(slot);
-            }
-
-            @Override
-            public boolean has(int slot) {
-                return self.has(slot);
-            }
-
-            @Override
-            public boolean contains(String name) {
-                return self.contains(name);
-            }
-
-            @Override
-            public int slot(String name) {
-                return self.slot(name);
-            }
-
-            @Override
-            public List<String> names() {
-                return self.names();
-            }
-
-            @Override
-            public Map<String, Double> toMap() {
-                return self.toMap();
-            }
-        };
     }
 }

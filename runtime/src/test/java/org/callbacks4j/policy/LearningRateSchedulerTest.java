@@ -15,13 +15,13 @@ class LearningRateSchedulerTest {
 
     private static final String SCHEDULE = "Training.schedule(int, double)";
 
-    private final FakeLogs logs = new FakeLogs("loss", ReduceLROnPlateau.LEARNING_RATE);
+    private final FakeLogs logs = new FakeLogs("loss");
     private final RecordingLog log = new RecordingLog();
 
     /** Runs epochs 0..epochs-1 as the generated code would; returns the rate each schedule call received. */
     private List<Double> run(LearningRateScheduler scheduler, FakeContext context, int epochs,
             DoubleBinaryOperator schedule) {
-        scheduler.prepare(logs, logs);
+        scheduler.prepare(new FakePlan(logs, context, false));
         List<Double> received = new ArrayList<>();
         for (int epoch = 0; epoch < epochs; epoch++) {
             double lr = scheduler.currentLearningRate(context);
@@ -93,7 +93,7 @@ class LearningRateSchedulerTest {
     void invalidRatesAreRejectedNamingEpochAndValue(double returned, String message) {
         LearningRateScheduler scheduler = new LearningRateScheduler(SCHEDULE, 0, log);
         FakeContext context = new FakeContext(0.5);
-        scheduler.prepare(logs, logs);
+        scheduler.prepare(new FakePlan(logs, context, false));
 
         IllegalStateException e =
                 assertThrows(IllegalStateException.class, () -> scheduler.onEpochBegin(3, returned, context));
@@ -102,11 +102,21 @@ class LearningRateSchedulerTest {
     }
 
     @Test
-    void logsWithoutLearningRateSlotAreAWiringError() {
+    void prepareDefinesLearningRateInTheLogs() {
         LearningRateScheduler scheduler = new LearningRateScheduler(SCHEDULE, 0, log);
         FakeLogs noSlot = new FakeLogs("loss");
 
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> scheduler.prepare(noSlot, noSlot));
-        assertThat(e).hasMessageThat().startsWith("@LearningRateSchedule writes \"learning_rate\" into the logs");
+        scheduler.prepare(new FakePlan(noSlot, false));
+
+        assertThat(noSlot.slot(ReduceLROnPlateau.LEARNING_RATE)).isEqualTo(1);
+    }
+
+    @Test
+    void epochEndBeforePrepareFailsLoudly() {
+        LearningRateScheduler scheduler = new LearningRateScheduler(SCHEDULE, 0, log);
+
+        assertThat(assertThrows(IllegalStateException.class,
+                        () -> scheduler.onEpochEnd(0, logs, new FakeContext(0.1))))
+                .hasMessageThat().contains("was not prepared");
     }
 }

@@ -27,10 +27,10 @@ class ReduceLROnPlateauTest {
      * 0, 1, ...; records the epochs where the learning rate went down and the learning_rate written each epoch.
      */
     private static Run fit(ReduceLROnPlateau policy, RecordingLog log, double learningRate, String values) {
-        FakeLogs logs = new FakeLogs("loss", MONITOR, ReduceLROnPlateau.LEARNING_RATE);
+        FakeLogs logs = new FakeLogs("loss", MONITOR);
         FakeContext context = new FakeContext(learningRate);
-        policy.prepare(logs, true, logs);
-        policy.onTrainBegin();
+        policy.prepare(new FakePlan(logs, context, true));
+        policy.onTrainBegin(context);
         List<Integer> reductions = new ArrayList<>();
         List<Double> logged = new ArrayList<>();
         String[] tokens = values.trim().split("\\s+");
@@ -192,19 +192,21 @@ class ReduceLROnPlateauTest {
     @Test
     void validationMonitorWithoutValidationIsRejectedBeforeTraining() {
         ReduceLROnPlateau policy = new ReduceLROnPlateau("val_loss", false, 0.5, 1, 0, 0, 0, 0);
-        FakeLogs logs = new FakeLogs("loss", "val_loss", ReduceLROnPlateau.LEARNING_RATE);
+        FakeLogs logs = new FakeLogs("loss", "val_loss");
 
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> policy.prepare(logs, false, logs));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> policy.prepare(new FakePlan(logs, false)));
         assertThat(e).hasMessageThat().isEqualTo("@ReduceLrOnPlateau monitor \"val_loss\" needs validation data; "
                 + "pass Fit.validationSplit(..) or Fit.validationData(..)");
     }
 
     @Test
-    void logsWithoutLearningRateSlotAreAWiringError() {
+    void prepareDefinesLearningRateInTheLogs() {
         ReduceLROnPlateau policy = new ReduceLROnPlateau("loss", false, 0.5, 1, 0, 0, 0, 0);
         FakeLogs logs = new FakeLogs("loss");
 
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> policy.prepare(logs, false, logs));
-        assertThat(e).hasMessageThat().contains("this fit's logs have no slot for it");
+        policy.prepare(new FakePlan(logs, false));
+
+        assertThat(logs.slot(ReduceLROnPlateau.LEARNING_RATE)).isEqualTo(1);
     }
 }

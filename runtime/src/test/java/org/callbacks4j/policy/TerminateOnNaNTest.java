@@ -3,6 +3,7 @@ package org.callbacks4j.policy;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -11,16 +12,18 @@ import org.junit.jupiter.params.provider.CsvSource;
 class TerminateOnNaNTest {
 
     private final RecordingLog log = new RecordingLog();
+    private FakePlan lastPlan;
 
     /**
      * Feeds batch losses ({@code /} between epochs, {@code -} = no loss in the logs, {@code nan}, {@code inf},
      * {@code -inf}) until a stop is requested; returns "epoch/batch" of the stop or "none".
      */
-    private String run(TerminateOnNaN policy, boolean slotPresence, String losses) {
+    private String run(TerminateOnNaN policy, String losses) {
         FakeLogs logs = new FakeLogs("loss");
         FakeContext context = new FakeContext(0.01);
-        policy.prepare(slotPresence ? logs : logs.plain());
-        policy.onTrainBegin();
+        lastPlan = new FakePlan(logs, context, false);
+        policy.prepare(lastPlan);
+        policy.onTrainBegin(context);
         String[] epochs = losses.split("/");
         for (int epoch = 0; epoch < epochs.length; epoch++) {
             String[] batches = epochs[epoch].trim().split("\\s+");
@@ -33,7 +36,7 @@ class TerminateOnNaNTest {
                     case "-inf" -> logs.put("loss", Double.NEGATIVE_INFINITY);
                     default -> logs.put("loss", Double.parseDouble(batches[batch]));
                 }
-                policy.onBatchEnd(epoch, batch, slotPresence ? logs : logs.plain(), context);
+                policy.onBatchEnd(epoch, batch, logs, context);
                 if (context.isStopRequested()) {
                     return epoch + "/" + batch;
                 }
@@ -54,15 +57,15 @@ class TerminateOnNaNTest {
         "no loss, then NaN                 | - nan                | 0/1",
     })
     void stopsAtTheFirstInvalidLoss(String name, String losses, String stop) {
-        assertThat(run(new TerminateOnNaN(log), true, losses)).isEqualTo(stop);
-        assertThat(run(new TerminateOnNaN(log), false, losses)).isEqualTo(stop);
+        assertThat(run(new TerminateOnNaN(log), losses)).isEqualTo(stop);
+        assertThat(lastPlan.stops).containsExactlyElementsIn(stop.equals("none") ? List.of() : List.of("TerminateOnNaN"));
     }
 
     @Test
     void warnsWithKerasTextAndReportsTheOutcome() {
         TerminateOnNaN policy = new TerminateOnNaN(log);
 
-        run(policy, true, "1.0 / 0.5 0.4 nan");
+        run(policy, "1.0 / 0.5 0.4 nan");
 
         assertThat(log.at("WARN")).containsExactly("Batch 2: Invalid loss, terminating training");
         TerminateOnNaN.Outcome outcome = policy.outcome();
@@ -70,15 +73,15 @@ class TerminateOnNaNTest {
         assertThat(outcome.stoppedEpoch()).isEqualTo(1);
         assertThat(outcome.batch()).isEqualTo(2);
         assertThat(outcome.loss()).isNaN();
-        assertThat(outcome.policy()).isEqualTo("@TerminateOnNaN");
+        assertThat(lastPlan.stops).containsExactly(TerminateOnNaN.STOPPED_BY);
     }
 
     @Test
     void aNewFitForgetsThePreviousOutcome() {
         TerminateOnNaN policy = new TerminateOnNaN(log);
-        run(policy, true, "nan");
+        run(policy, "nan");
 
-        run(policy, true, "1.0 0.5");
+        run(policy, "1.0 0.5");
 
         assertThat(policy.outcome()).isEqualTo(new TerminateOnNaN.Outcome(false, -1, -1, Double.NaN));
     }
@@ -88,8 +91,8 @@ class TerminateOnNaNTest {
         TerminateOnNaN policy = new TerminateOnNaN(log);
         FakeLogs logs = new FakeLogs("loss");
         FakeContext context = new FakeContext(0.01);
-        policy.prepare(logs);
-        policy.onTrainBegin();
+        policy.prepare(new FakePlan(logs, context, false));
+        policy.onTrainBegin(context);
         for (int batch = 0; batch < 100; batch++) {
             policy.onBatchEnd(0, batch, logs.put("loss", 1.0 / (batch + 1)), context);
         }

@@ -1,4 +1,4 @@
-package org.callbacks4j.policy;
+package org.callbacks4j.io;
 
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Parity with CPython 3.11: every expected string below is what {@code repr(x)} / {@code format(x, spec)} printed
  * for that value. Values are Java double literals (hex where the exact binary value matters).
  */
-class PythonFormatTest {
+class PythonFloatsFormatTest {
 
     @ParameterizedTest(name = "repr({0}) = {1}")
     @CsvSource(delimiter = '|', value = {
@@ -36,7 +36,7 @@ class PythonFormatTest {
         "-2.5                    | -2.5",
     })
     void reprMatchesPython(double value, String expected) {
-        assertThat(PythonFormat.repr(value)).isEqualTo(expected);
+        assertThat(PythonFloats.repr(value)).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "format({0}, ''{1}'') = ''{2}''")
@@ -94,7 +94,7 @@ class PythonFormatTest {
         "0.3        | \"\"     | 0.3",
     })
     void floatFormatMatchesPython(double value, String spec, String expected) {
-        assertThat(PythonFormat.format(value, spec)).isEqualTo(expected);
+        assertThat(PythonFloats.format(value, spec)).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "format({0}, ''{1}'') = ''{2}''")
@@ -114,7 +114,7 @@ class PythonFormatTest {
         "7     | g      | 7",
     })
     void intFormatMatchesPython(long value, String spec, String expected) {
-        assertThat(PythonFormat.format(value, spec)).isEqualTo(expected);
+        assertThat(PythonFloats.format(value, spec)).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "''{0}'' is rejected: {1}")
@@ -131,7 +131,7 @@ class PythonFormatTest {
     })
     void badIntSpecsAreRejected(String spec, String message) {
         IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> PythonFormat.Spec.parse(spec, true));
+                assertThrows(IllegalArgumentException.class, () -> PythonFloats.Spec.parse(spec, true));
         assertThat(e).hasMessageThat().contains(message);
     }
 
@@ -146,7 +146,7 @@ class PythonFormatTest {
     })
     void badFloatSpecsAreRejected(String spec, String message) {
         IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> PythonFormat.Spec.parse(spec, false));
+                assertThrows(IllegalArgumentException.class, () -> PythonFloats.Spec.parse(spec, false));
         assertThat(e).hasMessageThat().contains(message);
     }
 }
