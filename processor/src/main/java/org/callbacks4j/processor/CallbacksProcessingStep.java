@@ -43,7 +43,7 @@ final class CallbacksProcessingStep {
 
     CallbacksProcessingStep(ProcessingEnvironment env, Function<CallbacksDescriptor, JavaFile> generator) {
         this.elements = env.getElementUtils();
-        this.diagnostics = new Diagnostics(env.getMessager());
+        this.diagnostics = new Diagnostics(env);
         this.validator = new CallbacksTypeValidator(env.getElementUtils(), env.getTypeUtils());
         this.generator = generator;
         this.writer = new SourceFileWriter(env.getFiler(), env.getElementUtils());

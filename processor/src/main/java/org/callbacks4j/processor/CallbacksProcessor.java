@@ -65,7 +65,7 @@ public final class CallbacksProcessor extends AbstractProcessor {
         try {
             step.process(roundEnv);
         } catch (RuntimeException | Error e) {
-            new Diagnostics(processingEnv.getMessager()).crash(null, "a round", e);
+            new Diagnostics(processingEnv).crash(null, "a round", e);
         }
         return false;
     }

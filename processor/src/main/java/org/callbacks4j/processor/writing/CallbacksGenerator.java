@@ -341,7 +341,7 @@ public final class CallbacksGenerator {
                     REDUCE_LR,
                     ClassNames.REDUCE_LR_ON_PLATEAU_POLICY,
                     CodeBlock.of(
-                            "new $T($S, $L, $L, $L, $L, $L, $L, $L)",
+                            "new $T($S,$W$L,$W$L,$W$L,$W$L,$W$L,$W$L,$W$L)",
                             ClassNames.REDUCE_LR_ON_PLATEAU_POLICY,
                             r.monitor(),
                             r.maximize(),
@@ -355,7 +355,7 @@ public final class CallbacksGenerator {
             for (int i = 0; i < policies.earlyStops().size(); i++) {
                 PoliciesDescriptor.EarlyStop e = policies.earlyStops().get(i);
                 CodeBlock arguments = CodeBlock.of(
-                        "$L, $L, $L, $L, $L, $L, $L",
+                        "$L,$W$L,$W$L,$W$L,$W$L,$W$L,$W$L",
                         e.maximize(),
                         number(e.minDelta()),
                         e.patience(),
@@ -364,9 +364,9 @@ public final class CallbacksGenerator {
                         e.startFromEpoch(),
                         verbose(e.verbose()));
                 CodeBlock initializer = e.monitor().isPresent()
-                        ? CodeBlock.of("new $T($S, $L)", ClassNames.EARLY_STOPPING, e.monitor().get(), arguments)
+                        ? CodeBlock.of("new $T($S,$W$L)", ClassNames.EARLY_STOPPING, e.monitor().get(), arguments)
                         : CodeBlock.of(
-                                "$T.monitoringMethod($S, $L)",
+                                "$T.monitoringMethod($S,$W$L)",
                                 ClassNames.EARLY_STOPPING,
                                 e.method().get().signature(),
                                 arguments);
@@ -383,7 +383,7 @@ public final class CallbacksGenerator {
                         numbered("checkpoint", i, policies.checkpoints().size()),
                         ClassNames.MODEL_CHECKPOINT,
                         CodeBlock.of(
-                                "new $T($S, $S, $L, $L, $L, $L, $L, $L)",
+                                "new $T($S,$W$S,$W$L,$W$L,$W$L,$W$L,$W$L,$W$L)",
                                 ClassNames.MODEL_CHECKPOINT,
                                 c.path(),
                                 c.monitor(),
