@@ -577,7 +577,7 @@ final class PolicyValidator {
         if (saveBestOnly) {
             maximize = monitor(d, catalog, batchFreq, true, report);
         } else if (a.isSet("monitor")) {
-            maximize = monitor(d, catalog, batchFreq, false, report);
+            maximize = monitor(d, catalog, 0, false, report); // unused: only a typo is worth an error
         } else {
             maximize = Optional.of(a.enumConstant("mode").equals("MAX"));
         }
