@@ -1,5 +1,6 @@
 package org.callbacks4j.train;
 
+import org.callbacks4j.History;
 import org.callbacks4j.TrainingContext;
 import org.callbacks4j.model.Sequential;
 
@@ -15,6 +16,8 @@ public final class FitContext implements TrainingContext {
     private final int batchesPerEpoch;
     private int epoch = -1;
     private boolean stopRequested;
+    private String stoppedBy;
+    private int stopEpoch = -1;
 
     FitContext(Sequential model, OptimizerState optimizer, Fit fit, int batchesPerEpoch) {
         this.model = model;
@@ -25,7 +28,27 @@ public final class FitContext implements TrainingContext {
 
     @Override
     public void stopTraining() {
+        requestStop(History.STOPPED_BY_HOOK);
+    }
+
+    /** Asks to stop, naming who asked; the first request of the fit is the one {@link History} reports. */
+    void requestStop(String by) {
+        if (!stopRequested) {
+            stoppedBy = by;
+            // A stop requested before the first epoch (in onTrainBegin) takes effect in the first epoch.
+            stopEpoch = Math.max(epoch, fit.initialEpoch());
+        }
         stopRequested = true;
+    }
+
+    /** Who asked to stop first in this fit, or null. */
+    String stoppedBy() {
+        return stoppedBy;
+    }
+
+    /** The epoch of the first stop request, or -1. */
+    int stopEpoch() {
+        return stopEpoch;
     }
 
     @Override
@@ -79,6 +102,8 @@ public final class FitContext implements TrainingContext {
 
     void resetStop() {
         stopRequested = false;
+        stoppedBy = null;
+        stopEpoch = -1;
     }
 
     @Override

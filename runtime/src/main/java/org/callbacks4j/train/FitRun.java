@@ -1,16 +1,23 @@
 package org.callbacks4j.train;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.callbacks4j.History;
+import org.callbacks4j.Logs;
+import org.callbacks4j.TrainingContext;
 import org.callbacks4j.data.Dataset;
 import org.callbacks4j.dispatch.CallbackDispatcher;
 import org.callbacks4j.dispatch.Dispatchers;
+import org.callbacks4j.dispatch.FitPlan;
 import org.callbacks4j.dispatch.Hooks;
 import org.callbacks4j.model.Sequential;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -23,9 +30,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * The batch loop touches only preallocated arrays: batch views over the (shuffled) training rows, per-example loss
  * and metric vectors for the epoch (summed once at epoch end, so nothing is copied to the host per batch unless a
  * batch hook reads logs), and the {@link Network}'s frames.
+ *
+ * <p>The constructor ends by preparing every dispatcher ({@link CallbackDispatcher#prepare}) with this fit's
+ * {@link Plan}: a policy that cannot serve the fit throws there, before anything is trained or written.
  */
 final class FitRun {
 
+    private final Trainer trainer;
     private final Sequential model;
     private final Fit fit;
     private final Network net;
@@ -56,7 +67,18 @@ final class FitRun {
     private final double[] runningMetrics;
     private final History.Recorder history = History.recorder();
 
+    private final Plan plan;
+    // Epoch-end outputs for FitPlan.onPredictions listeners; null when there are none.
+    private final Batches predictionBatches;
+    private final INDArray trainOutputs;
+    private final INDArray[] trainOutputViews;
+    private final INDArray trainLabels;
+    private final INDArray validationOutputs;
+    private final INDArray[] validationOutputViews;
+    private final INDArray validationLabels;
+
     FitRun(Trainer trainer, Sequential model, Dataset data, Fit fit, Object[] callbacks) {
+        this.trainer = trainer;
         this.model = model;
         this.fit = fit;
 
@@ -138,6 +160,12 @@ final class FitRun {
             }
         }
         this.epochLogs = new SlotLogs(names);
+        // Policies resolve monitors and add their metrics now, before any training; the copies below get those slots.
+        this.plan = new Plan();
+        for (CallbackDispatcher d : dispatchers) {
+            d.prepare(plan);
+        }
+        plan.preparing = false;
         this.batchLogs = new SlotLogs(epochLogs);
         this.finalLogs = new SlotLogs(epochLogs);
         this.lossSlot = epochLogs.slot("loss");
@@ -149,6 +177,47 @@ final class FitRun {
         }
         this.valLossSlot = epochLogs.slot("val_loss");
         this.runningMetrics = new double[metricCount];
+
+        if (plan.predictionListeners.isEmpty()) {
+            predictionBatches = null;
+            trainOutputs = null;
+            trainOutputViews = null;
+            trainLabels = null;
+            validationOutputs = null;
+            validationOutputViews = null;
+            validationLabels = null;
+        } else {
+            // Training outputs come from one extra pass over the training rows in dataset order; validation outputs
+            // are copied from the validation pass, which computes them anyway.
+            predictionBatches = order == null ? train : newBatches(sourceX, sourceY, 0, trainRows, batchSize, frames);
+            trainOutputs = Nd4j.create(DataType.FLOAT, trainRows, model.outputWidth());
+            trainOutputViews = rowViews(trainOutputs, predictionBatches);
+            trainLabels = sourceY.get(NDArrayIndex.interval(0, trainRows), NDArrayIndex.all());
+            if (validation == null) {
+                validationOutputs = null;
+                validationOutputViews = null;
+                validationLabels = null;
+            } else {
+                validationOutputs = Nd4j.create(DataType.FLOAT, validation.rows, model.outputWidth());
+                validationOutputViews = rowViews(validationOutputs, validation);
+                validationLabels = validationData != null
+                        ? validationData.labels()
+                        : sourceY.get(NDArrayIndex.interval(trainRows, trainRows + validation.rows),
+                                NDArrayIndex.all());
+            }
+        }
+    }
+
+    /** Views of {@code outputs} with the rows of each batch of {@code batches}. */
+    private static INDArray[] rowViews(INDArray outputs, Batches batches) {
+        INDArray[] views = new INDArray[batches.count];
+        long start = 0;
+        for (int b = 0; b < batches.count; b++) {
+            long rows = batches.x[b].size(0);
+            views[b] = outputs.get(NDArrayIndex.interval(start, start + rows), NDArrayIndex.all());
+            start += rows;
+        }
+        return views;
     }
 
     History run() {
@@ -176,8 +245,14 @@ final class FitRun {
                 for (int b = 0; b < validation.count; b++) {
                     net.evaluate(validation.frames[b], validation.x[b], validation.y[b], validation.loss[b],
                             validation.metrics[b]);
+                    if (validationOutputViews != null) {
+                        validationOutputViews[b].assign(net.output(validation.frames[b]));
+                    }
                 }
                 validation.putMeans(epochLogs, valLossSlot, valMetricSlots, validation.rows);
+            }
+            if (predictionBatches != null) {
+                predict(epoch);
             }
             // onTrainEnd sees the trainer's values only, not keys hooks add (Keras passes it its own epoch_logs).
             finalLogs.copyFrom(epochLogs);
@@ -205,7 +280,28 @@ final class FitRun {
                 d.onTrainEnd(finalLogs, context);
             }
         }
+        if (context.stoppedBy() != null) {
+            history.stopped(context.stoppedBy(), context.stopEpoch());
+        }
+        for (Supplier<History.EarlyStoppingOutcome> outcome : plan.outcomes) {
+            history.earlyStopping(outcome.get());
+        }
         return history.build();
+    }
+
+    /**
+     * The model's outputs on the training rows (one forward pass, in dataset order) and, already copied by the
+     * validation pass, on the validation rows, handed to the prediction listeners, which write their metrics.
+     */
+    private void predict(int epoch) {
+        Batches rows = predictionBatches;
+        for (int b = 0; b < rows.count; b++) {
+            net.forward(rows.frames[b], rows.x[b], false);
+            trainOutputViews[b].assign(net.output(rows.frames[b]));
+        }
+        for (FitPlan.PredictionListener listener : plan.predictionListeners) {
+            listener.onPredictions(epoch, trainOutputs, trainLabels, validationOutputs, validationLabels);
+        }
     }
 
     /** The batch loop of one epoch; returns the number of training rows it ran (fewer if a hook stopped it). */
@@ -310,6 +406,96 @@ final class FitRun {
     private Batches newBatches(INDArray x, INDArray y, int from, int rows, int batchSize,
             Map<Integer, Network.Frame> frames) {
         return new Batches(x, y, from, rows, batchSize, frames, net, metricCount);
+    }
+
+    /** The {@link FitPlan} of this fit: the epoch logs, and the trainer's services to built-in policies. */
+    private final class Plan implements FitPlan {
+
+        boolean preparing = true;
+        final List<Supplier<History.EarlyStoppingOutcome>> outcomes = new ArrayList<>();
+        final List<PredictionListener> predictionListeners = new ArrayList<>();
+
+        @Override
+        public Logs logs() {
+            return epochLogs;
+        }
+
+        @Override
+        public int defineMetric(String name) {
+            checkPreparing("defineMetric");
+            if (name == null || name.isEmpty()) {
+                throw new IllegalArgumentException("a metric name must not be empty");
+            }
+            return epochLogs.define(name);
+        }
+
+        @Override
+        public void set(int slot, double value) {
+            if (slot < 0 || slot >= epochLogs.slotCount()) {
+                throw new IllegalArgumentException("slot " + slot + " is not a slot of this fit's logs; use the slot "
+                        + "defineMetric(..) returned");
+            }
+            epochLogs.put(slot, value);
+        }
+
+        @Override
+        public boolean hasValidation() {
+            return validation != null;
+        }
+
+        @Override
+        public TrainingContext context() {
+            return context;
+        }
+
+        @Override
+        public List<String> metricNames() {
+            List<String> all = new ArrayList<>(epochLogs.slotCount());
+            for (int i = 0; i < epochLogs.slotCount(); i++) {
+                all.add(epochLogs.name(i));
+            }
+            all.sort(null);
+            return all;
+        }
+
+        @Override
+        public void stopTraining(String stoppedBy) {
+            context.requestStop(Objects.requireNonNull(stoppedBy, "stoppedBy"));
+        }
+
+        @Override
+        public void reportOutcome(Supplier<History.EarlyStoppingOutcome> outcome) {
+            checkPreparing("reportOutcome");
+            outcomes.add(Objects.requireNonNull(outcome, "outcome"));
+        }
+
+        @Override
+        public void onPredictions(PredictionListener listener) {
+            checkPreparing("onPredictions");
+            predictionListeners.add(Objects.requireNonNull(listener, "listener"));
+        }
+
+        @Override
+        public void saveCheckpoint(Path file, boolean weightsOnly, int epoch, int batch, Logs logs)
+                throws IOException {
+            OptimizerState state = weightsOnly ? null : optimizer;
+            Checkpoints.save(file, new SavedTraining(Checkpoints.FORMAT_VERSION, model,
+                    state == null ? null : new SavedTraining.OptimizerSnapshot(state.optimizer(),
+                            trainer.optimizer().toString(), state.flat(), state.iterations(), state.learningRate()),
+                    epoch, batch, logs.toMap(), trainer.loss().name(), trainer.metrics()));
+        }
+
+        @Override
+        public long iterations() {
+            return optimizer.iterations();
+        }
+
+        private void checkPreparing(String method) {
+            if (!preparing) {
+                throw new IllegalStateException("FitPlan." + method + "(..) is only allowed in prepare(..), before "
+                        + "training starts");
+            }
+        }
     }
 
     /**

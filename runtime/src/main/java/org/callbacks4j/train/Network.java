@@ -76,6 +76,11 @@ final class Network {
         return gradient;
     }
 
+    /** The model's outputs of the last {@link #forward} in {@code f}, {@code [rows, outputs]} (a frame buffer). */
+    INDArray output(Frame f) {
+        return f.a[layerCount - 1];
+    }
+
     /** Buffers for batches of exactly {@code rows} examples. */
     Frame frame(int rows) {
         return new Frame(rows);

@@ -81,9 +81,17 @@ public final class Trainer {
      * {@code onTrainEnd} with the last epoch's logs. A stop requested in a batch ends the batch loop, but the epoch
      * still validates and ends. An exception from a hook propagates and {@code onTrainEnd} is not called.
      *
-     * @return the per-epoch values of the loss and metrics (and their {@code val_} versions)
+     * <p>Before {@code onTrainBegin}, every dispatcher is prepared ({@code CallbackDispatcher.prepare}): built-in
+     * policies resolve their monitors, add their metrics ({@code learning_rate}, {@code @Metric} names) and check
+     * their files' paths, so that a fit they cannot serve fails before anything is trained or written.
+     *
+     * @return the per-epoch values of the loss and metrics (and their {@code val_} versions, {@code learning_rate}
+     *     and custom metrics when policies add them), and who stopped training ({@link History#stoppedBy()})
      * @throws IllegalArgumentException before any training if the data, settings or callbacks do not fit; the
      *     message names the value and the fix
+     * @throws IllegalStateException before any training if a built-in policy cannot serve this fit (a monitor it
+     *     does not produce, such as {@code val_loss} without validation data; a checkpoint or log path that cannot
+     *     be written); the message names the value and the fix
      */
     public History fit(Sequential model, Dataset data, Fit fit, Object... callbacks) {
         Objects.requireNonNull(model, "model is null; pass a Sequential");
