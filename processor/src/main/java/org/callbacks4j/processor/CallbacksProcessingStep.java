@@ -24,8 +24,8 @@ import org.callbacks4j.processor.validation.PolicyAnnotations;
 import org.callbacks4j.processor.writing.SourceFileWriter;
 
 /**
- * One round: find the classes that declare hook methods or policies, validate each, and generate a dispatcher for each valid
- * one. A class at fault is abandoned alone; the others still generate.
+ * One round: find the classes that declare hook methods or policies, validate each, and generate a dispatcher for each
+ * valid one. A class at fault is abandoned alone; the others still generate.
  */
 final class CallbacksProcessingStep {
 

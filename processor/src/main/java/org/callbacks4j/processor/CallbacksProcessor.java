@@ -22,8 +22,9 @@ import org.callbacks4j.processor.writing.CallbacksGenerator;
 /**
  * The javac entry point of callbacks4j: for each class with methods annotated {@code @OnEpochEnd}, {@code @OnBatchEnd}
  * and the other hooks, or with policy annotations ({@code @EarlyStop}, {@code @Metric}, ...), reports misuse as compile
- * errors and generates {@code Class_Callbacks}, the dispatcher the trainer calls. The work is in {@link CallbacksProcessingStep}; this adapter never throws and claims nothing, so other
- * processors see the same annotations.
+ * errors and generates {@code Class_Callbacks}, the dispatcher the trainer calls. The work is in
+ * {@link CallbacksProcessingStep}; this adapter never throws and claims nothing, so other processors see the same
+ * annotations.
  */
 @AutoService(Processor.class)
 public final class CallbacksProcessor extends AbstractProcessor {

@@ -321,6 +321,15 @@ class PolicyErrorsTest {
     }
 
     @Test
+    void negativeAttributeOfAnEarlyStopOnAMethod() {
+        JavaFileObject file =
+                training("", "@EarlyStop(mode = Mode.MIN, patience = -4) double score(Logs logs) { return 0; }");
+        String message = assertOnlyErrorAt(compile(file), file, "NegativeAttribute", "double score", "-4");
+        assertThat(message).startsWith("[callbacks4j/NegativeAttribute] @EarlyStop on Training.score(Logs): patience"
+                + " = -4 is negative");
+    }
+
+    @Test
     void negativeSaveFreqSaysWhatTheValuesMean() {
         JavaFileObject file = training("@Checkpoint(path = \"c.zip\", saveFreq = -1)");
         String message = assertOnlyErrorAt(compile(file), file, "NegativeAttribute", "@Checkpoint", "-1");
@@ -665,7 +674,8 @@ class PolicyErrorsTest {
     @CsvSource(
             delimiter = '|',
             value = {
-                "@Metric(\"m\") private double m() { return 0; } | PrivateHook | @Metric method Training.m() is private",
+                "@Metric(\"m\") private double m() { return 0; } | PrivateHook"
+                        + " | @Metric method Training.m() is private",
                 "@LearningRateSchedule static double m() { return 0; } | StaticHook"
                         + " | @LearningRateSchedule method Training.m() is static",
                 "@Metric(\"m\") <T> double m() { return 0; } | GenericHook | @Metric method Training.m() declares"
@@ -705,7 +715,8 @@ class PolicyErrorsTest {
             value = {
                 "@LearningRateSchedule double m(Logs logs) | Logs logs | LogsOnBeginHook"
                         + " | has no values on @LearningRateSchedule",
-                "@Metric(\"m\") double m(int batch) | int batch | BatchParameterOnNonBatchHook | has no value on @Metric",
+                "@Metric(\"m\") double m(int batch) | int batch | BatchParameterOnNonBatchHook"
+                        + " | has no value on @Metric",
                 "@EarlyStop(mode = Mode.MAX) double m(long step) | long step | UnknownParameter"
                         + " | cannot be injected into @EarlyStop; declare any subset of: int epoch, Logs,"
                         + " TrainingContext, Sequential",

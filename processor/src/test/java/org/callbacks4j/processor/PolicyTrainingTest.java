@@ -13,6 +13,7 @@ import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
@@ -53,6 +54,7 @@ class PolicyTrainingTest {
             package com.example;
 
             import java.util.ArrayList;
+import java.util.Arrays;
             import java.util.List;
             import java.util.function.Supplier;
             import org.callbacks4j.*;
@@ -79,7 +81,7 @@ class PolicyTrainingTest {
                     params.add(model.params().dup());
                 }
             }
-            """.formatted(String.join(", ", java.util.Arrays.stream(SCORES).mapToObj(Double::toString).toList()));
+            """.formatted(String.join(", ", Arrays.stream(SCORES).mapToObj(Double::toString).toList()));
 
     /** Class-level @EarlyStop variants on "score", by the attributes they set. */
     private static final List<String> EARLY_STOPS = List.of(
@@ -129,6 +131,7 @@ class PolicyTrainingTest {
                 package com.example;
 
                 import java.util.ArrayList;
+import java.util.Arrays;
                 import java.util.List;
                 import java.util.function.Supplier;
                 import org.callbacks4j.*;
@@ -175,6 +178,7 @@ class PolicyTrainingTest {
                 package com.example;
 
                 import java.util.ArrayList;
+import java.util.Arrays;
                 import java.util.List;
                 import java.util.function.Supplier;
                 import org.callbacks4j.*;
@@ -245,7 +249,7 @@ class PolicyTrainingTest {
         int last = expected.stoppedEpoch() >= 0 ? expected.stoppedEpoch() : EPOCHS - 1;
         assertThat(history.epochs()).hasSize(last + 1);
         assertThat(history.get("score")).containsExactlyElementsIn(
-                java.util.Arrays.stream(SCORES).limit(last + 1).boxed().toList()).inOrder();
+                Arrays.stream(SCORES).limit(last + 1).boxed().toList()).inOrder();
     }
 
     @Test
@@ -343,7 +347,8 @@ class PolicyTrainingTest {
     void terminateOnNaNStopsInTheEpochWhoseLossIsNaN() {
         Dataset poisoned = data(true);
 
-        History guarded = train(classes.instantiate("com.example.NanGuard"), model(), poisoned, Fit.epochs(3).verbose(0));
+        History guarded =
+                train(classes.instantiate("com.example.NanGuard"), model(), poisoned, Fit.epochs(3).verbose(0));
         History unguarded =
                 train(classes.instantiate("com.example.NoGuard"), model(), poisoned, Fit.epochs(3).verbose(0));
 

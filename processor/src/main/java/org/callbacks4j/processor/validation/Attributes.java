@@ -65,7 +65,8 @@ final class Attributes {
         return value.getValue();
     }
 
-    private static AnnotationValue find(Map<? extends ExecutableElement, ? extends AnnotationValue> values, String name) {
+    private static AnnotationValue find(
+            Map<? extends ExecutableElement, ? extends AnnotationValue> values, String name) {
         for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry : values.entrySet()) {
             if (entry.getKey().getSimpleName().contentEquals(name)) {
                 return entry.getValue();

@@ -59,6 +59,8 @@ public final class PathTemplateSyntax {
     }
 
     private static final class SyntaxError extends Exception {
+        private static final long serialVersionUID = 1L;
+
         SyntaxError(String message) {
             super(message, null, false, false);
         }

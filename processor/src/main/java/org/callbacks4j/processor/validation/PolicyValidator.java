@@ -342,7 +342,8 @@ final class PolicyValidator {
             reason = "{" + name + "} in a checkpoint path is the " + name + " number";
         }
         if (reason != null) {
-            report.valueError(Message.RESERVED_METRIC_NAME, method, attributes.mirror(), value, name, signature, reason);
+            report.valueError(
+                    Message.RESERVED_METRIC_NAME, method, attributes.mirror(), value, name, signature, reason);
             return false;
         }
         return true;
@@ -411,7 +412,7 @@ final class PolicyValidator {
 
     private Optional<PoliciesDescriptor.EarlyStop> earlyStop(
             Declared d, MetricCatalog catalog, ValidationReport report) {
-        boolean ok = earlyStopRanges(d, report);
+        boolean ok = earlyStopRanges(d.declaring(), d, report);
         Optional<Boolean> maximize = monitor(d, catalog, 0, true, report);
         if (!ok || maximize.isEmpty()) {
             return Optional.empty();
@@ -426,9 +427,8 @@ final class PolicyValidator {
         String signature = Names.signature(method.method());
         Declared d = new Declared(
                 (TypeElement) method.method().getEnclosingElement(), a, "@EarlyStop on " + signature);
-        // Errors belong on the method, not on its class.
         Site modeSite = new Site(method.method(), a.mirror(), a.explicit("mode"), d.display());
-        boolean ok = earlyStopRanges(new MethodDeclared(method.method(), d), report);
+        boolean ok = earlyStopRanges(method.method(), d, report); // errors on the method, not its class
         if (a.isSet("monitor")) {
             report.valueError(
                     Message.MONITOR_ON_EARLY_STOP_METHOD,
@@ -477,18 +477,7 @@ final class PolicyValidator {
                 d.display()));
     }
 
-    /** A {@link Declared} whose errors go to a method. */
-    private record MethodDeclared(ExecutableElement method, Declared declared) {}
-
-    private boolean earlyStopRanges(Declared d, ValidationReport report) {
-        return earlyStopRanges(d.declaring(), d, report);
-    }
-
-    private boolean earlyStopRanges(MethodDeclared m, ValidationReport report) {
-        return earlyStopRanges(m.method(), m.declared(), report);
-    }
-
-    private boolean earlyStopRanges(Element at, Declared d, ValidationReport report) {
+    private static boolean earlyStopRanges(Element at, Declared d, ValidationReport report) {
         boolean ok = notNegative(at, d, "patience", "use 0 to stop at the first epoch without improvement", report);
         ok &= notNegative(at, d, "startFromEpoch", "use 0 to count from the first epoch", report);
         ok &= finiteNotNegative(at, d, "minDelta", "use 0 to count any improvement", report);

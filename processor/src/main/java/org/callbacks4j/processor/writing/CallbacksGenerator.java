@@ -262,7 +262,8 @@ public final class CallbacksGenerator {
     private static TypeSpec function(CallbacksDescriptor descriptor, Fields.Function function) {
         HookCall call = function.metric().call();
         return TypeSpec.classBuilder(function.name())
-                .addJavadoc("Computes {@code @Metric($S)} with {@code $L}.\n", function.metric().name(), call.signature())
+                .addJavadoc(
+                        "Computes {@code @Metric($S)} with {@code $L}.\n", function.metric().name(), call.signature())
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                 .addSuperinterface(ClassNames.PREDICTION_METRIC_FUNCTION)
                 .addField(FieldSpec.builder(descriptor.targetType(), TARGET, Modifier.PRIVATE, Modifier.FINAL)
