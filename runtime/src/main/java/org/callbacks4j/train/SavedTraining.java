@@ -80,7 +80,9 @@ public record SavedTraining(int formatVersion, Sequential model, OptimizerSnapsh
         }
         OptimizerState state = trainer.optimizerState(model);
         state.restore(optimizer.state(), optimizer.iterations());
-        state.setLearningRate(optimizer.learningRate());
+        if (state.learningRate() != optimizer.learningRate()) {
+            state.setLearningRate(optimizer.learningRate()); // changed by a schedule or a plateau since the start
+        }
     }
 
     /**
