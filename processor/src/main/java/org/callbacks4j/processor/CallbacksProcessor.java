@@ -1,11 +1,13 @@
 package org.callbacks4j.processor;
 
 import com.google.auto.service.AutoService;
+import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.JavaFile;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.Processor;
@@ -14,13 +16,15 @@ import javax.lang.model.SourceVersion;
 import javax.lang.model.element.TypeElement;
 import org.callbacks4j.processor.model.CallbacksDescriptor;
 import org.callbacks4j.processor.model.Hook;
+import org.callbacks4j.processor.validation.PolicyAnnotations;
 import org.callbacks4j.processor.writing.CallbacksGenerator;
 
 /**
  * The javac entry point of callbacks4j: for each class with methods annotated {@code @OnEpochEnd}, {@code @OnBatchEnd}
- * and the other hooks, reports misuse as compile errors and generates {@code Class_Callbacks}, the dispatcher the
- * trainer calls. The work is in {@link CallbacksProcessingStep}; this adapter never throws and claims nothing, so other
- * processors see the same annotations.
+ * and the other hooks, or with policy annotations ({@code @EarlyStop}, {@code @Metric}, ...), reports misuse as compile
+ * errors and generates {@code Class_Callbacks}, the dispatcher the trainer calls. The work is in
+ * {@link CallbacksProcessingStep}; this adapter never throws and claims nothing, so other processors see the same
+ * annotations.
  */
 @AutoService(Processor.class)
 public final class CallbacksProcessor extends AbstractProcessor {
@@ -45,8 +49,10 @@ public final class CallbacksProcessor extends AbstractProcessor {
 
     @Override
     public Set<String> getSupportedAnnotationTypes() {
-        return Arrays.stream(Hook.values())
-                .map(hook -> hook.annotation().canonicalName())
+        return Stream.concat(
+                        Arrays.stream(Hook.values()).map(Hook::annotation),
+                        PolicyAnnotations.ALL.stream())
+                .map(ClassName::canonicalName)
                 .collect(Collectors.toUnmodifiableSet());
     }
 
@@ -60,7 +66,7 @@ public final class CallbacksProcessor extends AbstractProcessor {
         try {
             step.process(roundEnv);
         } catch (RuntimeException | Error e) {
-            new Diagnostics(processingEnv.getMessager()).crash(null, "a round", e);
+            new Diagnostics(processingEnv).crash(null, "a round", e);
         }
         return false;
     }
