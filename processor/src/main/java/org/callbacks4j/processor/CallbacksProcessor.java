@@ -31,6 +31,7 @@ public final class CallbacksProcessor extends AbstractProcessor {
 
     private final Function<CallbacksDescriptor, JavaFile> generator;
     private CallbacksProcessingStep step;
+    private LocalClassScanner localClasses;
 
     public CallbacksProcessor() {
         this(new CallbacksGenerator()::generate);
@@ -45,10 +46,22 @@ public final class CallbacksProcessor extends AbstractProcessor {
     public synchronized void init(ProcessingEnvironment processingEnv) {
         super.init(processingEnv);
         step = new CallbacksProcessingStep(processingEnv, generator);
+        localClasses = new LocalClassScanner(processingEnv);
     }
 
+    /**
+     * Every annotation type, {@code "*"}, not just ours: javac invokes a processor only for annotations it finds on
+     * elements, and a hook in a local or anonymous class is on none, so without {@code "*"} such a hook would be
+     * ignored silently instead of reported ({@link LocalClassScanner}). Claiming nothing, the processor does not
+     * hide any annotation from other processors.
+     */
     @Override
     public Set<String> getSupportedAnnotationTypes() {
+        return Set.of("*");
+    }
+
+    /** The annotations this processor acts on: the hooks and the policy annotations. */
+    static Set<String> callbacksAnnotationTypes() {
         return Stream.concat(
                         Arrays.stream(Hook.values()).map(Hook::annotation),
                         PolicyAnnotations.ALL.stream())
@@ -65,6 +78,7 @@ public final class CallbacksProcessor extends AbstractProcessor {
     public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment roundEnv) {
         try {
             step.process(roundEnv);
+            localClasses.scan(roundEnv.getRootElements());
         } catch (RuntimeException | Error e) {
             new Diagnostics(processingEnv).crash(null, "a round", e);
         }

@@ -51,9 +51,11 @@ class RegistrationTest {
     }
 
     @Test
-    void processorSupportsExactlyTheHookAndPolicyAnnotations() {
+    void processorSupportsEveryAnnotationAndActsOnTheHookAndPolicyAnnotations() {
         CallbacksProcessor processor = new CallbacksProcessor();
-        assertThat(processor.getSupportedAnnotationTypes()).containsExactly(
+        // "*": hooks in local and anonymous classes sit on no element, so only "*" gets the processor called for them.
+        assertThat(processor.getSupportedAnnotationTypes()).containsExactly("*");
+        assertThat(CallbacksProcessor.callbacksAnnotationTypes()).containsExactly(
                 "org.callbacks4j.OnTrainBegin", "org.callbacks4j.OnTrainEnd",
                 "org.callbacks4j.OnEpochBegin", "org.callbacks4j.OnEpochEnd",
                 "org.callbacks4j.OnBatchBegin", "org.callbacks4j.OnBatchEnd",

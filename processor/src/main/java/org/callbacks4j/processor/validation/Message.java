@@ -30,6 +30,10 @@ public enum Message {
     UNREACHABLE_HOOK_CLASS(
             "UnreachableHookClass",
             "%s method %s cannot be called by generated code in package %s because %s; %s"),
+    LOCAL_HOOK_CLASS(
+            "UnreachableHookClass",
+            "@%s method %s() is declared in %s, which annotation processing cannot see and generated code cannot"
+                    + " call; declare it in a top-level or static nested class"),
     INACCESSIBLE_INHERITED_HOOK(
             "InaccessibleInheritedHook",
             "%s method %s is inherited by %s, but %s (package %s) cannot call it because it is %s in package %s;"
