@@ -1,9 +1,12 @@
 package org.callbacks4j.processor;
 
+import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.JavaFile;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -17,11 +20,12 @@ import org.callbacks4j.processor.model.CallbacksDescriptor;
 import org.callbacks4j.processor.model.Hook;
 import org.callbacks4j.processor.validation.CallbacksTypeValidator;
 import org.callbacks4j.processor.validation.Message;
+import org.callbacks4j.processor.validation.PolicyAnnotations;
 import org.callbacks4j.processor.writing.SourceFileWriter;
 
 /**
- * One round: find the classes that declare hook methods, validate each, and generate a dispatcher for each valid
- * one. A class at fault is abandoned alone; the others still generate.
+ * One round: find the classes that declare hook methods or policies, validate each, and generate a dispatcher for each
+ * valid one. A class at fault is abandoned alone; the others still generate.
  */
 final class CallbacksProcessingStep {
 
@@ -39,7 +43,7 @@ final class CallbacksProcessingStep {
 
     CallbacksProcessingStep(ProcessingEnvironment env, Function<CallbacksDescriptor, JavaFile> generator) {
         this.elements = env.getElementUtils();
-        this.diagnostics = new Diagnostics(env.getMessager());
+        this.diagnostics = new Diagnostics(env);
         this.validator = new CallbacksTypeValidator(env.getElementUtils(), env.getTypeUtils());
         this.generator = generator;
         this.writer = new SourceFileWriter(env.getFiler(), env.getElementUtils());
@@ -54,14 +58,21 @@ final class CallbacksProcessingStep {
             }
         }
         deferred.clear();
+        List<ClassName> annotations = new ArrayList<>();
         for (Hook hook : Hook.values()) {
-            TypeElement annotation = elements.getTypeElement(hook.annotation().canonicalName());
+            annotations.add(hook.annotation());
+        }
+        annotations.addAll(new TreeSet<>(PolicyAnnotations.ALL)); // sorted: the order types are processed in
+        for (ClassName name : annotations) {
+            TypeElement annotation = elements.getTypeElement(name.canonicalName());
             if (annotation == null) {
-                continue; // the runtime is not on the classpath, so nothing can carry this hook
+                continue; // the runtime is not on the classpath, so nothing can carry this annotation
             }
-            for (Element method : round.getElementsAnnotatedWith(annotation)) {
-                if (method.getEnclosingElement() instanceof TypeElement type) {
-                    types.add(type);
+            for (Element element : round.getElementsAnnotatedWith(annotation)) {
+                if (element instanceof TypeElement type) {
+                    types.add(type); // a policy on the class
+                } else if (element.getEnclosingElement() instanceof TypeElement type) {
+                    types.add(type); // a hook or policy on a method
                 }
             }
         }

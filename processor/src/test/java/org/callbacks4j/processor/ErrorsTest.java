@@ -185,6 +185,78 @@ class ErrorsTest {
         assertThat(errorText(compilation)).contains("because it is nested in private class Training.Hidden");
     }
 
+    @Test
+    void hookInLocalClass() {
+        JavaFileObject file = training("""
+                void train() {
+                    class Local {
+                        @OnEpochEnd void report(int epoch) {}
+                    }
+                }
+                """);
+        Compilation compilation = compile(file);
+        assertOnlyError(compilation, file, "UnreachableHookClass", "void report");
+        assertThat(errorText(compilation)).contains("@OnEpochEnd method report() is declared in a local class");
+    }
+
+    @Test
+    void hookInAnonymousClassOfAFieldWithQualifiedAnnotation() {
+        JavaFileObject file = source("com.example.Training", """
+                package com.example;
+
+                public class Training {
+                    final Object callbacks = new Object() {
+                        @org.callbacks4j.OnBatchEnd void onBatch(int batch) {}
+                    };
+                }
+                """);
+        Compilation compilation = compile(file);
+        assertOnlyError(compilation, file, "UnreachableHookClass", "void onBatch");
+        assertThat(errorText(compilation)).contains("@OnBatchEnd method onBatch() is declared in an anonymous class");
+    }
+
+    @Test
+    void policyAnnotationInAnonymousClassImportedByName() {
+        JavaFileObject file = source("com.example.Training", """
+                package com.example;
+
+                import org.callbacks4j.Metric;
+
+                public class Training {
+                    Object make() {
+                        return new Object() {
+                            @Metric("gap") double gap() { return 0; }
+                        };
+                    }
+                }
+                """);
+        Compilation compilation = compile(file);
+        assertOnlyError(compilation, file, "UnreachableHookClass", "double gap");
+    }
+
+    @Test
+    void sameSimpleNameFromAnotherPackageInLocalClassIsNotOurs() {
+        JavaFileObject annotation = source("com.other.OnEpochEnd", """
+                package com.other;
+
+                public @interface OnEpochEnd {}
+                """);
+        JavaFileObject file = source("com.example.Training", """
+                package com.example;
+
+                import com.other.OnEpochEnd;
+
+                public class Training {
+                    void train() {
+                        class Local {
+                            @OnEpochEnd void report() {}
+                        }
+                    }
+                }
+                """);
+        assertThat(compile(annotation, file)).succeededWithoutWarnings();
+    }
+
     @ParameterizedTest
     @CsvSource({"'', package-private", "protected, protected"})
     void inheritedHookInAnotherPackageNotPublic(String modifier, String described) {

@@ -123,6 +123,86 @@ class GoldenTest {
             }
             """);
 
+    private static final JavaFileObject POLICY_BASE = source("com.example.PolicyBase", """
+            package com.example;
+
+            import org.callbacks4j.*;
+
+            abstract class PolicyBase {
+
+                @Metric(value = "drift", direction = Direction.MIN)
+                double drift(Logs logs) {
+                    return 0;
+                }
+            }
+            """);
+
+    private static final JavaFileObject POLICY_TRAINING = source("com.example.PolicyTraining", """
+            package com.example;
+
+            import java.io.IOException;
+            import org.callbacks4j.*;
+            import org.callbacks4j.model.Sequential;
+            import org.nd4j.linalg.api.ndarray.INDArray;
+
+            @EarlyStop(monitor = "val_loss", patience = 3, restoreBestWeights = true, minDelta = 1e-3, baseline = 0.9,
+                    startFromEpoch = 2, verbose = true)
+            @EarlyStop(monitor = "drift")
+            @Checkpoint(path = "runs/ckpt-{epoch:02d}-{val_loss:.4f}.zip", monitor = "val_f1", saveBestOnly = true,
+                    initialValueThreshold = 0.5, verbose = true)
+            @Checkpoint(path = "runs/last-{epoch}-{batch}.zip", saveFreq = 50, saveWeightsOnly = true)
+            @ReduceLrOnPlateau(factor = 0.5, patience = 2, cooldown = 1, minLr = 1e-6, minDelta = 0, mode = Mode.MIN)
+            @TerminateOnNaN
+            @CsvLogger(value = "runs/history.csv", separator = ";", append = true)
+            @TensorBoard(value = "runs/tb", updateFreq = 10)
+            public class PolicyTraining extends PolicyBase {
+
+                @LearningRateSchedule(verbose = true)
+                double warmup(int epoch, double lr) {
+                    return epoch < 5 ? 1e-3 * (epoch + 1) / 5 : lr;
+                }
+
+                @Metric(value = "gap", direction = Direction.MIN)
+                double gap(Logs logs) {
+                    return logs.get("val_loss") - logs.get("loss");
+                }
+
+                @Metric(value = "f1", direction = Direction.MAX)
+                double f1(INDArray predictions, INDArray labels) throws IOException {
+                    return 0;
+                }
+
+                @EarlyStop(mode = Mode.MAX, patience = 5)
+                double score(int epoch, Logs logs, TrainingContext context, Sequential model) {
+                    return 0;
+                }
+
+                @Metric(value = "spread", direction = Direction.MIN)
+                @EarlyStop(patience = 4)
+                double spread(Logs logs) {
+                    return 0;
+                }
+
+                @OnEpochEnd
+                void report(int epoch, Logs logs) {}
+
+                @OnTrainEnd
+                void done() {}
+
+                @TerminateOnNaN
+                static class OnlyPolicies {}
+            }
+            """);
+
+    @Test
+    void everyPolicy(TestInfo test) throws IOException {
+        Compilation compilation = compile(POLICY_BASE, POLICY_TRAINING);
+        assertThat(compilation).succeededWithoutWarnings();
+        assertMatchesGolden(test, compilation, "com.example.PolicyTraining_Callbacks");
+        assertMatchesGolden(test, compilation, "com.example.PolicyTraining_OnlyPolicies_Callbacks");
+        assertMatchesGolden(test, compilation, "com.example.PolicyBase_Callbacks");
+    }
+
     @Test
     void representativeClass(TestInfo test) throws IOException {
         Compilation compilation = compile(BASE, TRAINING);
@@ -141,15 +221,17 @@ class GoldenTest {
     }
 
     @Test
-    void generatedCodeOnlyCallsAndAllocatesNothingButTheExceptionItThrows() throws IOException {
-        Compilation compilation = compile(BASE, TRAINING, GENERIC);
+    void generatedCodeOnlyCallsAndAllocatesNothingButPoliciesAndTheExceptionItThrows() throws IOException {
+        Compilation compilation = compile(BASE, TRAINING, GENERIC, POLICY_BASE, POLICY_TRAINING);
         assertThat(compilation).succeeded();
-        assertThat(compilation.generatedSourceFiles()).hasSize(5);
+        assertThat(compilation.generatedSourceFiles()).hasSize(8);
         for (JavaFileObject file : compilation.generatedSourceFiles()) {
             String text = file.getCharContent(false).toString();
             for (String line : text.lines().toList()) {
                 if (line.contains("new ")) {
-                    assertThat(line).containsMatch("^ +throw new CallbackException\\(\"[^\"]+\", e\\);$");
+                    // Policies are built once, in the constructor; hooks allocate only the exception they throw.
+                    assertThat(line).containsMatch(
+                            "^ {8}this\\.\\w+ = new |^ +throw new CallbackException\\(\"[^\"]+\", e\\);$");
                 }
             }
             assertThat(text).doesNotContainMatch("->|::|\\.\\.\\.|reflect|MethodHandle|getClass|Object\\[\\]");

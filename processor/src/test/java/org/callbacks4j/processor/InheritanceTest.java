@@ -20,7 +20,7 @@ import org.callbacks4j.dispatch.Dispatchers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Hooks declared in superclasses: from another package, and from class files compiled earlier. */
+/** Hooks and policies declared in superclasses: from another package, and from class files compiled earlier. */
 class InheritanceTest {
 
     private static final JavaFileObject BASE = source("com.example.base.Base", """
@@ -60,7 +60,72 @@ class InheritanceTest {
             }
             """);
 
+    private static final JavaFileObject POLICY_BASE = source("com.example.base.PolicyBase", """
+            package com.example.base;
+
+            import org.callbacks4j.*;
+
+            @EarlyStop(monitor = "gap", patience = 2)
+            @TerminateOnNaN
+            public abstract class PolicyBase {
+                @Metric(value = "gap", direction = Direction.MIN)
+                public double gap(Logs logs) {
+                    return 0;
+                }
+
+                @LearningRateSchedule
+                protected double schedule(double lr) {
+                    return lr;
+                }
+            }
+            """);
+
+    private static final JavaFileObject POLICY_SUB = source("com.example.PolicySub", """
+            package com.example;
+
+            import org.callbacks4j.*;
+
+            @EarlyStop(monitor = "val_gap2", patience = 1)
+            public class PolicySub extends com.example.base.PolicyBase {
+                @Metric(value = "gap2", direction = Direction.MIN)
+                double gap2(org.nd4j.linalg.api.ndarray.INDArray predictions) {
+                    return 0;
+                }
+            }
+            """);
+
     private final StubContext context = new StubContext();
+
+    @Test
+    void policiesOfASuperclassFromAClassFileRunInTheSubclassFirst(@TempDir Path classes) throws IOException {
+        Compilation base = javac().withProcessors(new CallbacksProcessor()).withOptions("-g").compile(
+                source("com.example.base.PolicyBase", POLICY_BASE.getCharContent(false).toString()
+                        .replace("protected double schedule", "public double schedule")));
+        assertThat(base).succeededWithoutWarnings();
+        Compilation sub = compileAgainst(new CompiledClasses(base), classes, POLICY_SUB);
+        assertThat(sub).succeededWithoutWarnings();
+        String generated = generatedSource(sub, "com.example.PolicySub_Callbacks");
+        assertThat(generated).contains("""
+                        this.metric1 = new CustomMetric("gap");
+                        this.metric2 = new PredictionMetric("gap2", new Metric2Function(target));
+                        this.scheduler = new LearningRateScheduler("PolicyBase.schedule(double)", 0);
+                        this.earlyStop1 = new EarlyStopping("gap", false, 0.0, 2, Double.NaN, false, 0, 0);
+                        this.earlyStop2 = new EarlyStopping("val_gap2", false, 0.0, 1, Double.NaN, false, 0, 0);
+                        this.terminateOnNaN = new TerminateOnNaN();
+                """);
+    }
+
+    @Test
+    void policyMethodOfASuperclassInAnotherPackageMustBePublic() throws IOException {
+        Compilation compilation = compile(POLICY_BASE, POLICY_SUB);
+        assertThat(compilation).hadErrorContaining("[callbacks4j/InaccessibleInheritedHook] @LearningRateSchedule"
+                        + " method PolicyBase.schedule(double) is inherited by PolicySub, but PolicySub_Callbacks"
+                        + " (package com.example) cannot call it because it is protected in package"
+                        + " com.example.base; make it public")
+                .inFile(POLICY_BASE)
+                .onLineContaining("@LearningRateSchedule");
+        assertThat(compilation).hadErrorCount(1);
+    }
 
     @Test
     void publicHookOfASuperclassInAnotherPackage() {

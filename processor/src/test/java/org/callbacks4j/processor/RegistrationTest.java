@@ -6,6 +6,7 @@ import com.palantir.javapoet.ClassName;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.annotation.ElementType;
+import java.lang.annotation.Repeatable;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
@@ -14,14 +15,17 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.ServiceLoader;
 import javax.annotation.processing.Processor;
 import javax.lang.model.SourceVersion;
 import org.callbacks4j.dispatch.CallbackDispatcher;
+import org.callbacks4j.dispatch.FitPlan;
 import org.callbacks4j.dispatch.Hooks;
 import org.callbacks4j.processor.model.ClassNames;
 import org.callbacks4j.processor.model.Hook;
 import org.callbacks4j.processor.model.Injectable;
+import org.callbacks4j.processor.validation.PolicyAnnotations;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,13 +51,20 @@ class RegistrationTest {
     }
 
     @Test
-    void processorSupportsExactlyTheHookAnnotations() {
+    void processorSupportsEveryAnnotationAndActsOnTheHookAndPolicyAnnotations() {
         CallbacksProcessor processor = new CallbacksProcessor();
-        assertThat(processor.getSupportedAnnotationTypes()).containsExactly(
+        // "*": hooks in local and anonymous classes sit on no element, so only "*" gets the processor called for them.
+        assertThat(processor.getSupportedAnnotationTypes()).containsExactly("*");
+        assertThat(CallbacksProcessor.callbacksAnnotationTypes()).containsExactly(
                 "org.callbacks4j.OnTrainBegin", "org.callbacks4j.OnTrainEnd",
                 "org.callbacks4j.OnEpochBegin", "org.callbacks4j.OnEpochEnd",
                 "org.callbacks4j.OnBatchBegin", "org.callbacks4j.OnBatchEnd",
-                "org.callbacks4j.OnValidationEnd");
+                "org.callbacks4j.OnValidationEnd",
+                "org.callbacks4j.EarlyStop", "org.callbacks4j.EarlyStop.List",
+                "org.callbacks4j.Checkpoint", "org.callbacks4j.Checkpoint.List",
+                "org.callbacks4j.ReduceLrOnPlateau", "org.callbacks4j.LearningRateSchedule",
+                "org.callbacks4j.TerminateOnNaN", "org.callbacks4j.Metric",
+                "org.callbacks4j.CsvLogger", "org.callbacks4j.TensorBoard");
         assertThat(processor.getSupportedSourceVersion()).isEqualTo(SourceVersion.latestSupported());
         assertThat(ClassNames.PROCESSOR).isEqualTo(CallbacksProcessor.class.getName());
     }
@@ -79,6 +90,27 @@ class RegistrationTest {
     }
 
     @Test
+    void policyAnnotationsAreReadableFromClassFilesAndSitWhereTheProcessorLooks() throws ClassNotFoundException {
+        // A subclass inherits its superclass's policies, read from the class file.
+        for (ClassName name : PolicyAnnotations.ALL) {
+            Class<?> annotation = Class.forName(name.reflectionName());
+            assertThat(annotation.getAnnotation(Retention.class).value()).isNotEqualTo(RetentionPolicy.SOURCE);
+            List<ElementType> targets = Arrays.asList(annotation.getAnnotation(Target.class).value());
+            boolean onClasses = PolicyAnnotations.ON_CLASSES.stream()
+                    .anyMatch(c -> c.equals(name) || c.nestedClass("List").equals(name));
+            boolean onMethods = PolicyAnnotations.ON_METHODS.stream()
+                    .anyMatch(c -> c.equals(name) || c.nestedClass("List").equals(name));
+            assertThat(targets.contains(ElementType.TYPE)).isEqualTo(onClasses);
+            assertThat(targets.contains(ElementType.METHOD)).isEqualTo(onMethods);
+        }
+        // Repeatable exactly where the processor looks inside containers.
+        assertThat(Class.forName(ClassNames.EARLY_STOP.reflectionName()).getAnnotation(Repeatable.class).value())
+                .isEqualTo(Class.forName(ClassNames.EARLY_STOP_LIST.reflectionName()));
+        assertThat(Class.forName(ClassNames.CHECKPOINT.reflectionName()).getAnnotation(Repeatable.class).value())
+                .isEqualTo(Class.forName(ClassNames.CHECKPOINT_LIST.reflectionName()));
+    }
+
+    @Test
     void everyHookMatchesItsDispatcherMethodAndBit() throws ReflectiveOperationException {
         for (Hook hook : Hook.values()) {
             Class<?>[] parameters = hook.dispatcherParameters().stream()
@@ -99,6 +131,8 @@ class RegistrationTest {
                         .sorted()
                         .toList())
                 .containsExactlyElementsIn(Arrays.stream(Hook.values()).map(Hook::dispatcherMethod).sorted().toList());
+        // Generated code overrides prepare(FitPlan) to prepare its policies.
+        assertThat(CallbackDispatcher.class.getMethod("prepare", FitPlan.class).getReturnType()).isEqualTo(void.class);
     }
 
     private static Class<?> runtimeClass(Injectable injectable) {

@@ -17,7 +17,7 @@ import java.util.Set;
  * Each hook knows its dispatcher method ({@code org.callbacks4j.dispatch.CallbackDispatcher}), its bit in
  * {@code org.callbacks4j.dispatch.Hooks}, and which injectable parameters it can supply.
  */
-public enum Hook {
+public enum Hook implements MethodRole {
     TRAIN_BEGIN(ClassNames.ON_TRAIN_BEGIN, "onTrainBegin", "TRAIN_BEGIN", EnumSet.of(CONTEXT, MODEL)),
     EPOCH_BEGIN(ClassNames.ON_EPOCH_BEGIN, "onEpochBegin", "EPOCH_BEGIN", EnumSet.of(EPOCH, CONTEXT, MODEL)),
     BATCH_BEGIN(ClassNames.ON_BATCH_BEGIN, "onBatchBegin", "BATCH_BEGIN", EnumSet.of(EPOCH, BATCH, CONTEXT, MODEL)),
@@ -57,6 +57,7 @@ public enum Hook {
     }
 
     /** {@code @OnEpochEnd}, as messages write it. */
+    @Override
     public String display() {
         return "@" + annotation.simpleName();
     }
@@ -70,6 +71,7 @@ public enum Hook {
     }
 
     /** Whether the trainer has this value when it fires the hook. */
+    @Override
     public boolean accepts(Injectable injectable) {
         return accepted.contains(injectable);
     }

@@ -32,6 +32,8 @@ import org.callbacks4j.processor.model.GeneratedNames;
 import org.callbacks4j.processor.model.Hook;
 import org.callbacks4j.processor.model.HookCall;
 import org.callbacks4j.processor.model.HookDescriptor;
+import org.callbacks4j.processor.model.Injectable;
+import org.callbacks4j.processor.model.PoliciesDescriptor;
 import org.callbacks4j.processor.validation.HookMethodValidator.ValidHookMethod;
 
 /**
@@ -67,10 +69,12 @@ public final class CallbacksTypeValidator {
     private final Elements elements;
     private final Types types;
     private final HookMethodValidator methodValidator = new HookMethodValidator();
+    private final PolicyValidator policyValidator;
 
     public CallbacksTypeValidator(Elements elements, Types types) {
         this.elements = elements;
         this.types = types;
+        this.policyValidator = new PolicyValidator(elements);
     }
 
     /**
@@ -85,7 +89,7 @@ public final class CallbacksTypeValidator {
         List<Unresolved> unresolved = new ArrayList<>();
         collectHierarchy(type, hierarchy, unresolved);
         for (TypeElement c : hierarchy) {
-            for (ExecutableElement method : hookMethods(c)) {
+            for (ExecutableElement method : annotatedMethods(c)) {
                 collectUnresolved(method, unresolved);
             }
         }
@@ -101,6 +105,15 @@ public final class CallbacksTypeValidator {
 
         if (type.getKind().isInterface()) {
             hookMethods(type).forEach(m -> methodValidator.validate(m, report));
+            PolicyValidator.policyMethods(type).forEach(m -> policyValidator.checkMethod(m, report));
+            for (AnnotationMirror policy : PolicyValidator.classPolicies(type)) {
+                report.annotationError(
+                        Message.POLICY_IN_INTERFACE,
+                        type,
+                        policy,
+                        "@" + policy.getAnnotationType().asElement().getSimpleName(),
+                        Names.nestedName(type));
+            }
             return new Result(report, Optional.empty(), List.of());
         }
         Optional<String[]> unreachable = unreachable(type);
@@ -119,6 +132,29 @@ public final class CallbacksTypeValidator {
                         unreachable.get()[1]);
                 methodValidator.validate(method, report);
             }
+            for (ExecutableElement method : PolicyValidator.policyMethods(type)) {
+                report.annotationError(
+                        Message.UNREACHABLE_HOOK_CLASS,
+                        method,
+                        PolicyValidator.firstAnnotation(method),
+                        PolicyValidator.display(method),
+                        Names.signature(method),
+                        pkg,
+                        unreachable.get()[0],
+                        unreachable.get()[1]);
+                policyValidator.checkMethod(method, report);
+            }
+            for (AnnotationMirror policy : PolicyValidator.classPolicies(type)) {
+                report.annotationError(
+                        Message.UNREACHABLE_POLICY_CLASS,
+                        type,
+                        policy,
+                        "@" + policy.getAnnotationType().asElement().getSimpleName(),
+                        Names.nestedName(type),
+                        pkg,
+                        unreachable.get()[0],
+                        unreachable.get()[1]);
+            }
             return new Result(report, Optional.empty(), List.of());
         }
 
@@ -126,53 +162,100 @@ public final class CallbacksTypeValidator {
         ClassName target = ClassName.get(type);
         ClassName generated = GeneratedNames.callbacksClassName(target);
         Map<Hook, Map<ExecutableElement, HookCall>> calls = new EnumMap<>(Hook.class);
+        PolicyValidator.Caller caller = new PolicyValidator.Caller() {
+            @Override
+            public Optional<HookCall> call(
+                    ExecutableElement method,
+                    List<Injectable> arguments,
+                    String roles,
+                    AnnotationMirror mirror,
+                    ValidationReport r) {
+                return CallbacksTypeValidator.this.call(method, type, hierarchy, arguments, roles, mirror, r);
+            }
+
+            @Override
+            public ExecutableElement effective(ExecutableElement method) {
+                return mostDerived(method, type, hierarchy);
+            }
+        };
         for (TypeElement declaring : hierarchy) {
             for (ExecutableElement method : hookMethods(declaring)) {
                 Optional<ValidHookMethod> valid = methodValidator.validate(method, report);
                 if (valid.isEmpty()) {
                     continue;
                 }
-                // Called through the target's type, a method runs as its most derived override.
-                ExecutableElement effective = mostDerived(method, type, hierarchy);
-                if (declaring != type && !isCallable(effective, type)) {
-                    Map<Hook, AnnotationMirror> hooks = HookMethodValidator.hookAnnotations(method);
-                    report.annotationError(
-                            Message.INACCESSIBLE_INHERITED_HOOK,
-                            method,
-                            hooks.values().iterator().next(),
-                            hookNames(hooks),
-                            Names.signature(method),
-                            Names.nestedName(type),
-                            generated.simpleName(),
-                            packageName(type),
-                            effective.getModifiers().contains(Modifier.PROTECTED) ? "protected" : "package-private",
-                            packageName(effective));
+                Map<Hook, AnnotationMirror> hooks = HookMethodValidator.hookAnnotations(method);
+                Optional<HookCall> call = caller.call(
+                        method,
+                        valid.get().arguments(),
+                        hookNames(hooks),
+                        hooks.values().iterator().next(),
+                        report);
+                if (call.isEmpty()) {
                     continue;
                 }
-                if (!report.isClean()) {
-                    continue; // nothing will be generated: only look for more errors
-                }
-                List<TypeMirror> checked = checkedExceptions(effective, type);
-                HookCall call = new HookCall(
-                        effective.getSimpleName().toString(),
-                        valid.get().arguments(),
-                        checked.stream().map(t -> ClassName.get((TypeElement) types.asElement(t))).toList(),
-                        uncheckedCaughtBy(checked),
-                        Names.signature(effective),
-                        ClassName.get((TypeElement) effective.getEnclosingElement()));
+                ExecutableElement effective = caller.effective(method);
                 for (Hook hook : valid.get().hooks()) {
                     // An override annotated again keeps its superclass's place but is described by the override.
-                    calls.computeIfAbsent(hook, h -> new LinkedHashMap<>()).put(effective, call);
+                    calls.computeIfAbsent(hook, h -> new LinkedHashMap<>()).put(effective, call.get());
                 }
             }
         }
+        PoliciesDescriptor policies = policyValidator.validate(type, hierarchy, caller, report);
         if (!report.isClean()) {
             return new Result(report, Optional.empty(), List.of());
         }
         List<HookDescriptor> hooks = new ArrayList<>();
         calls.forEach((hook, byMethod) -> hooks.add(new HookDescriptor(hook, List.copyOf(byMethod.values()))));
-        CallbacksDescriptor descriptor = new CallbacksDescriptor(target, wildcardType(type), generated, hooks);
+        CallbacksDescriptor descriptor =
+                new CallbacksDescriptor(target, wildcardType(type), generated, hooks, policies);
         return new Result(report, Optional.of(descriptor), List.of());
+    }
+
+    /**
+     * The call of {@code method} (through its most derived override) on a {@code type} target, or empty after
+     * reporting that generated code in {@code type}'s package cannot call an inherited method.
+     */
+    private Optional<HookCall> call(
+            ExecutableElement method,
+            TypeElement type,
+            List<TypeElement> rootFirst,
+            List<Injectable> arguments,
+            String roles,
+            AnnotationMirror mirror,
+            ValidationReport report) {
+        // Called through the target's type, a method runs as its most derived override.
+        ExecutableElement effective = mostDerived(method, type, rootFirst);
+        if (method.getEnclosingElement() != type && !isCallable(effective, type)) {
+            report.annotationError(
+                    Message.INACCESSIBLE_INHERITED_HOOK,
+                    method,
+                    mirror,
+                    roles,
+                    Names.signature(method),
+                    Names.nestedName(type),
+                    GeneratedNames.callbacksClassName(ClassName.get(type)).simpleName(),
+                    packageName(type),
+                    effective.getModifiers().contains(Modifier.PROTECTED) ? "protected" : "package-private",
+                    packageName(effective));
+            return Optional.empty();
+        }
+        List<TypeMirror> checked = checkedExceptions(effective, type);
+        return Optional.of(new HookCall(
+                effective.getSimpleName().toString(),
+                arguments,
+                checked.stream().map(t -> ClassName.get((TypeElement) types.asElement(t))).toList(),
+                uncheckedCaughtBy(checked),
+                Names.signature(effective),
+                ClassName.get((TypeElement) effective.getEnclosingElement())));
+    }
+
+    /** The methods {@code type} declares that carry a hook or policy annotation, in declaration order. */
+    private static List<ExecutableElement> annotatedMethods(TypeElement type) {
+        return ElementFilter.methodsIn(type.getEnclosedElements()).stream()
+                .filter(m -> !HookMethodValidator.hookAnnotations(m).isEmpty()
+                        || PolicyAnnotations.hasAny(m, PolicyAnnotations.ON_METHODS))
+                .toList();
     }
 
     /** The methods {@code type} declares that carry a hook annotation, in declaration order. */
@@ -203,16 +286,16 @@ public final class CallbacksTypeValidator {
 
     private static void collectUnresolved(ExecutableElement method, List<Unresolved> unresolved) {
         for (VariableElement parameter : method.getParameters()) {
-            if (HookMethodValidator.isUnresolved(parameter.asType())) {
+            if (MethodChecks.isUnresolved(parameter.asType())) {
                 unresolved.add(new Unresolved(parameter, parameter.asType().toString()));
             }
         }
         for (TypeMirror thrown : method.getThrownTypes()) {
-            if (HookMethodValidator.isUnresolved(thrown)) {
+            if (MethodChecks.isUnresolved(thrown)) {
                 unresolved.add(new Unresolved(method, thrown.toString()));
             }
         }
-        if (HookMethodValidator.isUnresolved(method.getReturnType())) {
+        if (MethodChecks.isUnresolved(method.getReturnType())) {
             unresolved.add(new Unresolved(method, method.getReturnType().toString()));
         }
     }

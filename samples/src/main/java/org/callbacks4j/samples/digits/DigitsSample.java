@@ -1,6 +1,9 @@
 package org.callbacks4j.samples.digits;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.callbacks4j.History;
 import org.callbacks4j.data.Dataset;
 import org.callbacks4j.model.Activation;
@@ -17,12 +20,13 @@ import org.callbacks4j.train.Trainer;
 public final class DigitsSample {
 
     /** The sample's settings, shared with its test so both train the same network. */
-    static final int EPOCHS = 40;
-    static final double TARGET_VAL_ACCURACY = 2.0; // never stop early: show the whole curve
+    static final int EPOCHS = 60;
+    /** The hook's own stop (above 1: off); here @EarlyStop decides when to stop. */
+    static final double TARGET_VAL_ACCURACY = 2.0;
 
     private DigitsSample() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         Dataset.Split parts = splits();
         Dataset train = parts.head();
         Dataset test = parts.tail();
@@ -34,9 +38,23 @@ public final class DigitsSample {
         Map<String, Double> scores = trainer().evaluate(model, test);
         System.out.printf("Test (%d held-out images): loss %.4f  accuracy %.4f%n",
                 test.size(), scores.get("loss"), scores.get("accuracy"));
-        System.out.printf("Epochs run: %d, best val_accuracy %.4f%n",
-                history.epochs().size(),
-                history.get("val_accuracy").stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
+        history.stoppedBy().ifPresent(by -> System.out.printf("Stopped by %s in epoch %d%n",
+                by, history.stoppedEpoch().getAsInt() + 1));
+        OptionalInt restored = restoredEpoch(history);
+        restored.ifPresent(epoch -> System.out.printf("Weights restored from epoch %d%n", epoch + 1));
+
+        Path curves = Path.of(DigitsTraining.RUN_DIR, "curves.png");
+        history.plot(curves, restored);
+        System.out.println("Run folder " + DigitsTraining.RUN_DIR + ": history.csv, tensorboard/, best.zip, "
+                + curves.getFileName() + " (tensorboard --logdir " + DigitsTraining.RUN_DIR + "/tensorboard)");
+    }
+
+    /** The 0-based epoch whose weights the early stop restored, if it restored any. */
+    static OptionalInt restoredEpoch(History history) {
+        return history.earlyStopping().stream()
+                .filter(History.EarlyStoppingOutcome::weightsRestored)
+                .mapToInt(History.EarlyStoppingOutcome::bestEpoch)
+                .findFirst();
     }
 
     /**
