@@ -155,6 +155,7 @@ class GoldenTest {
             @TerminateOnNaN
             @CsvLogger(value = "runs/history.csv", separator = ";", append = true)
             @TensorBoard(value = "runs/tb", updateFreq = 10)
+            @BackupAndRestore(value = "runs/backup", saveFreq = 100)
             public class PolicyTraining extends PolicyBase {
 
                 @LearningRateSchedule(verbose = true)

@@ -311,7 +311,8 @@ class PolicyErrorsTest {
                 "@ReduceLrOnPlateau(minDelta = -1e-4) | minDelta = -1.0E-4 | -1e-4",
                 "@ReduceLrOnPlateau(minLr = -1) | minLr = -1.0 | -1",
                 "@Checkpoint(path = \"c.zip\", saveFreq = -5) | saveFreq = -5 | -5",
-                "@TensorBoard(value = \"tb\", updateFreq = -1) | updateFreq = -1 | -1"
+                "@TensorBoard(value = \"tb\", updateFreq = -1) | updateFreq = -1 | -1",
+                "@BackupAndRestore(value = \"bak\", saveFreq = -2) | saveFreq = -2 | -2"
             })
     void negativeAttribute(String annotation, String described, String value) {
         JavaFileObject file = training(annotation);
@@ -372,13 +373,23 @@ class PolicyErrorsTest {
                 + " initialValueThreshold");
     }
 
+    @Test
+    void negativeBackupSaveFreqSaysWhatTheValuesMean() {
+        JavaFileObject file = training("@BackupAndRestore(value = \"bak\", saveFreq = -1)");
+        String message = assertOnlyErrorAt(compile(file), file, "NegativeAttribute", "@BackupAndRestore", "-1");
+        assertThat(message).isEqualTo("[callbacks4j/NegativeAttribute] @BackupAndRestore on Training: saveFreq = -1"
+                + " is negative; use BackupAndRestore.EPOCH to back up at epoch ends, or N >= 1 to back up every N"
+                + " batches");
+    }
+
     @ParameterizedTest
     @CsvSource(
             delimiter = '|',
             value = {
                 "@Checkpoint(path = \"\") | the path is empty",
                 "@CsvLogger(\"\") | the file path is empty",
-                "@TensorBoard(\"\") | the log directory is empty"
+                "@TensorBoard(\"\") | the log directory is empty",
+                "@BackupAndRestore(\"\") | the backup folder is empty"
             })
     void emptyPath(String annotation, String described) {
         JavaFileObject file = training(annotation);
@@ -433,6 +444,32 @@ class PolicyErrorsTest {
                 .onLineContaining("@ReduceLrOnPlateau");
         assertThat(compilation).hadErrorCount(1);
         assertThat(generated).doesNotContain("com.example.Training_Callbacks");
+    }
+
+    @Test
+    void backupAndRestoreOnBothAClassAndItsSuperclass() {
+        JavaFileObject base = source("com.example.Base", """
+                package com.example;
+
+                import org.callbacks4j.*;
+
+                @BackupAndRestore("runs/a")
+                public class Base {}
+                """);
+        JavaFileObject sub = source("com.example.Training", """
+                package com.example;
+
+                import org.callbacks4j.*;
+
+                @BackupAndRestore("runs/b")
+                public class Training extends Base {}
+                """);
+        Compilation compilation = compile(base, sub);
+        assertThat(compilation).hadErrorContaining("[callbacks4j/DuplicatePolicy] @BackupAndRestore on Training:"
+                        + " superclass Base declares one too")
+                .inFile(sub)
+                .onLineContaining("@BackupAndRestore");
+        assertThat(compilation).hadErrorCount(1);
     }
 
     @Test

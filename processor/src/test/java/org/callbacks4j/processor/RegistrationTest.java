@@ -64,7 +64,8 @@ class RegistrationTest {
                 "org.callbacks4j.Checkpoint", "org.callbacks4j.Checkpoint.List",
                 "org.callbacks4j.ReduceLrOnPlateau", "org.callbacks4j.LearningRateSchedule",
                 "org.callbacks4j.TerminateOnNaN", "org.callbacks4j.Metric",
-                "org.callbacks4j.CsvLogger", "org.callbacks4j.TensorBoard");
+                "org.callbacks4j.CsvLogger", "org.callbacks4j.TensorBoard",
+                "org.callbacks4j.BackupAndRestore");
         assertThat(processor.getSupportedSourceVersion()).isEqualTo(SourceVersion.latestSupported());
         assertThat(ClassNames.PROCESSOR).isEqualTo(CallbacksProcessor.class.getName());
     }

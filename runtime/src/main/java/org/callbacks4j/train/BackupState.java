@@ -55,10 +55,13 @@ final class BackupState {
             if (dispatchers[i] != callbacks[i]) {
                 text.append(" via ").append(dispatchers[i].getClass().getName());
             }
-            if (dispatchers[i] instanceof Stateful s) {
-                text.append(": ").append(s.stateConfiguration().replace('\n', ' '));
-            }
             text.append('\n');
+            if (dispatchers[i] instanceof Stateful s) {
+                // One line each, so that a refusal names the one setting that differs.
+                for (String line : s.stateConfiguration().split("\n")) {
+                    text.append("  ").append(line).append('\n');
+                }
+            }
         }
         return text.toString();
     }

@@ -12,6 +12,7 @@ public final class ClassNames {
     public static final String RUNTIME_PACKAGE = "org.callbacks4j";
     public static final String DISPATCH_PACKAGE = "org.callbacks4j.dispatch";
     public static final String POLICY_PACKAGE = "org.callbacks4j.policy";
+    public static final String STATE_PACKAGE = "org.callbacks4j.state";
 
     public static final ClassName ON_TRAIN_BEGIN = ClassName.get(RUNTIME_PACKAGE, "OnTrainBegin");
     public static final ClassName ON_TRAIN_END = ClassName.get(RUNTIME_PACKAGE, "OnTrainEnd");
@@ -31,6 +32,7 @@ public final class ClassNames {
     public static final ClassName METRIC = ClassName.get(RUNTIME_PACKAGE, "Metric");
     public static final ClassName CSV_LOGGER = ClassName.get(RUNTIME_PACKAGE, "CsvLogger");
     public static final ClassName TENSOR_BOARD = ClassName.get(RUNTIME_PACKAGE, "TensorBoard");
+    public static final ClassName BACKUP_AND_RESTORE = ClassName.get(RUNTIME_PACKAGE, "BackupAndRestore");
 
     public static final ClassName LOGS = ClassName.get(RUNTIME_PACKAGE, "Logs");
     public static final ClassName TRAINING_CONTEXT = ClassName.get(RUNTIME_PACKAGE, "TrainingContext");
@@ -53,6 +55,12 @@ public final class ClassNames {
     public static final ClassName PREDICTION_METRIC_FUNCTION = PREDICTION_METRIC.nestedClass("Function");
     public static final ClassName CSV_LOGGER_POLICY = ClassName.get(POLICY_PACKAGE, "CsvLogger");
     public static final ClassName TENSOR_BOARD_LOGGER = ClassName.get(POLICY_PACKAGE, "TensorBoardLogger");
+    public static final ClassName BACKUP_AND_RESTORE_POLICY = ClassName.get(POLICY_PACKAGE, "BackupAndRestore");
+
+    /** The state mechanism generated dispatchers implement, so that a backup saves and restores their policies. */
+    public static final ClassName STATEFUL = ClassName.get(STATE_PACKAGE, "Stateful");
+    public static final ClassName STATE_WRITER = ClassName.get(STATE_PACKAGE, "StateWriter");
+    public static final ClassName STATE_READER = ClassName.get(STATE_PACKAGE, "StateReader");
 
     /** What a {@code @Metric} computed from predictions receives. */
     public static final ClassName INDARRAY = ClassName.get("org.nd4j.linalg.api.ndarray", "INDArray");

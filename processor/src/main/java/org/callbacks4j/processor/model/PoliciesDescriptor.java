@@ -19,6 +19,7 @@ import java.util.Set;
  * @param terminateOnNaN where {@code @TerminateOnNaN} is declared, if it is
  * @param csvLogger {@code @CsvLogger}, if any
  * @param tensorBoard {@code @TensorBoard}, if any
+ * @param backupAndRestore {@code @BackupAndRestore}, if any
  */
 public record PoliciesDescriptor(
         List<Metric> metrics,
@@ -28,7 +29,8 @@ public record PoliciesDescriptor(
         List<Checkpoint> checkpoints,
         Optional<String> terminateOnNaN,
         Optional<CsvLogger> csvLogger,
-        Optional<TensorBoard> tensorBoard) {
+        Optional<TensorBoard> tensorBoard,
+        Optional<BackupAndRestore> backupAndRestore) {
 
     /** No policies. */
     public static final PoliciesDescriptor NONE = new PoliciesDescriptor(
@@ -37,6 +39,7 @@ public record PoliciesDescriptor(
             Optional.empty(),
             List.of(),
             List.of(),
+            Optional.empty(),
             Optional.empty(),
             Optional.empty(),
             Optional.empty());
@@ -50,6 +53,7 @@ public record PoliciesDescriptor(
         Objects.requireNonNull(terminateOnNaN, "terminateOnNaN");
         Objects.requireNonNull(csvLogger, "csvLogger");
         Objects.requireNonNull(tensorBoard, "tensorBoard");
+        Objects.requireNonNull(backupAndRestore, "backupAndRestore");
     }
 
     /**
@@ -149,6 +153,14 @@ public record PoliciesDescriptor(
     public record TensorBoard(String logDir, int updateFreq, String source) {
         public TensorBoard {
             Objects.requireNonNull(logDir, "logDir");
+            Objects.requireNonNull(source, "source");
+        }
+    }
+
+    /** A {@code @BackupAndRestore}; {@code saveFreq} 0 backs up at epoch ends, N every N batches. */
+    public record BackupAndRestore(String dir, int saveFreq, boolean deleteCheckpoint, String source) {
+        public BackupAndRestore {
+            Objects.requireNonNull(dir, "dir");
             Objects.requireNonNull(source, "source");
         }
     }

@@ -23,7 +23,8 @@ public final class PolicyAnnotations {
             ClassNames.REDUCE_LR_ON_PLATEAU,
             ClassNames.TERMINATE_ON_NAN,
             ClassNames.CSV_LOGGER,
-            ClassNames.TENSOR_BOARD);
+            ClassNames.TENSOR_BOARD,
+            ClassNames.BACKUP_AND_RESTORE);
 
     /** The policy annotations that sit on methods returning {@code double}. */
     public static final List<ClassName> ON_METHODS =
@@ -40,7 +41,8 @@ public final class PolicyAnnotations {
             ClassNames.CSV_LOGGER,
             ClassNames.TENSOR_BOARD,
             ClassNames.METRIC,
-            ClassNames.LEARNING_RATE_SCHEDULE);
+            ClassNames.LEARNING_RATE_SCHEDULE,
+            ClassNames.BACKUP_AND_RESTORE);
 
     private PolicyAnnotations() {}
 

@@ -228,7 +228,8 @@ final class PolicyValidator {
                 ClassNames.REDUCE_LR_ON_PLATEAU,
                 ClassNames.TERMINATE_ON_NAN,
                 ClassNames.CSV_LOGGER,
-                ClassNames.TENSOR_BOARD)) {
+                ClassNames.TENSOR_BOARD,
+                ClassNames.BACKUP_AND_RESTORE)) {
             List<Declared> all = declared.get(single);
             for (int i = 1; i < all.size(); i++) {
                 Declared later = all.get(i);
@@ -276,8 +277,10 @@ final class PolicyValidator {
                 declared.get(ClassNames.CSV_LOGGER).stream().findFirst().flatMap(d -> csvLogger(d, report));
         Optional<PoliciesDescriptor.TensorBoard> tensorBoard =
                 declared.get(ClassNames.TENSOR_BOARD).stream().findFirst().flatMap(d -> tensorBoard(d, report));
-        return new PoliciesDescriptor(
-                metrics, schedule, reduceLr, earlyStops, checkpoints, terminateOnNaN, csvLogger, tensorBoard);
+        Optional<PoliciesDescriptor.BackupAndRestore> backupAndRestore = declared.get(ClassNames.BACKUP_AND_RESTORE)
+                .stream().findFirst().flatMap(d -> backupAndRestore(d, report));
+        return new PoliciesDescriptor(metrics, schedule, reduceLr, earlyStops, checkpoints, terminateOnNaN, csvLogger,
+                tensorBoard, backupAndRestore);
     }
 
     // ---- methods
@@ -637,6 +640,27 @@ final class PolicyValidator {
                 report);
         return ok
                 ? Optional.of(new PoliciesDescriptor.TensorBoard(logDir, a.integer("updateFreq"), d.display()))
+                : Optional.empty();
+    }
+
+    private Optional<PoliciesDescriptor.BackupAndRestore> backupAndRestore(Declared d, ValidationReport report) {
+        Attributes a = d.attributes();
+        boolean ok = true;
+        String dir = a.string("value");
+        if (dir.isEmpty()) {
+            report.valueError(
+                    Message.EMPTY_PATH, d.declaring(), a.mirror(), a.explicit("value"), d.display(), "backup folder",
+                    "runs/backup");
+            ok = false;
+        }
+        ok &= notNegative(
+                d,
+                "saveFreq",
+                "use BackupAndRestore.EPOCH to back up at epoch ends, or N >= 1 to back up every N batches",
+                report);
+        return ok
+                ? Optional.of(new PoliciesDescriptor.BackupAndRestore(
+                        dir, a.integer("saveFreq"), a.bool("deleteCheckpoint"), d.display()))
                 : Optional.empty();
     }
 

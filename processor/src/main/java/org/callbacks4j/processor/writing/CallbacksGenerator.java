@@ -38,6 +38,8 @@ public final class CallbacksGenerator {
     private static final String TERMINATE_ON_NAN = "terminateOnNaN";
     private static final String CSV_LOGGER = "csvLogger";
     private static final String TENSOR_BOARD = "tensorBoard";
+    private static final String BACKUP_AND_RESTORE = "backupAndRestore";
+    private static final String STATE_CONFIGURATION = "STATE_CONFIGURATION";
 
     public JavaFile generate(CallbacksDescriptor descriptor) {
         Fields fields = new Fields(descriptor.policies());
@@ -62,6 +64,7 @@ public final class CallbacksGenerator {
         type.addMethod(constructor.build()).addMethod(hooks(descriptor));
         if (!fields.all().isEmpty()) {
             type.addMethod(prepare(fields));
+            state(descriptor, fields, type);
         }
         for (Hook hook : descriptor.dispatchedHooks()) {
             type.addMethod(dispatch(descriptor, fields, hook));
@@ -99,6 +102,68 @@ public final class CallbacksGenerator {
             method.addStatement("$N.prepare($N)", field.name(), PLAN);
         }
         return method.build();
+    }
+
+    /**
+     * The dispatcher's part in backups ({@code Stateful}): a constant that says what its policies' state belongs to
+     * (the class and each policy's attributes, {@code verbose} and {@code @BackupAndRestore}'s own left out), and one
+     * state section per policy, named after its field, in field order.
+     */
+    private static void state(CallbacksDescriptor descriptor, Fields fields, TypeSpec.Builder type) {
+        StringBuilder text = new StringBuilder(descriptor.target().canonicalName()).append('\n');
+        for (Fields.Field field : fields.all()) {
+            text.append(field.name()).append(" = ").append(field.configuration()).append('\n');
+        }
+        type.addSuperinterface(ClassNames.STATEFUL)
+                .addField(FieldSpec.builder(String.class, STATE_CONFIGURATION, Modifier.PUBLIC, Modifier.STATIC,
+                                Modifier.FINAL)
+                        .addJavadoc("What the state of this dispatcher's policies belongs to: a backup is restored only "
+                                + "into a dispatcher\nwith the same text.\n")
+                        .initializer(concatenation(text.toString()))
+                        .build());
+        type.addMethod(MethodSpec.methodBuilder("stateConfiguration")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .returns(String.class)
+                .addStatement("return $N", STATE_CONFIGURATION)
+                .build());
+        MethodSpec.Builder save = MethodSpec.methodBuilder("saveState")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .addParameter(ClassNames.STATE_WRITER, "out");
+        MethodSpec.Builder restore = MethodSpec.methodBuilder("restoreState")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .addParameter(ClassNames.STATE_READER, "in");
+        for (Fields.Field field : fields.all()) {
+            save.addStatement("out.putSection($S, $N)", field.name(), field.name());
+            restore.addStatement("in.readSection($S, $N)", field.name(), field.name());
+        }
+        type.addMethod(save.build()).addMethod(restore.build());
+    }
+
+    /**
+     * {@code text} as a concatenation of string literals that keeps generated lines within 120 columns: a literal per
+     * line of the text, split after {@code ", "} where a line is long.
+     */
+    private static CodeBlock concatenation(String text) {
+        List<String> pieces = new ArrayList<>();
+        for (String line : text.split("(?<=\n)")) {
+            StringBuilder piece = new StringBuilder();
+            for (String part : line.split("(?<=, )")) {
+                if (piece.length() > 0 && piece.length() + part.length() > 80) {
+                    pieces.add(piece.toString());
+                    piece.setLength(0);
+                }
+                piece.append(part);
+            }
+            pieces.add(piece.toString());
+        }
+        CodeBlock.Builder code = CodeBlock.builder().add("$S", pieces.get(0)).indent().indent();
+        for (String piece : pieces.subList(1, pieces.size())) {
+            code.add("\n+ $S", piece);
+        }
+        return code.unindent().unindent().build();
     }
 
     /** The override of the hook's dispatcher method: the policies' calls and the user's, in their order. */
@@ -290,7 +355,8 @@ public final class CallbacksGenerator {
      */
     private static final class Fields {
 
-        record Field(String name, TypeName type, CodeBlock initializer, String doc) {}
+        /** A policy field; {@code configuration} is its part of the dispatcher's state configuration. */
+        record Field(String name, TypeName type, CodeBlock initializer, String doc, String configuration) {}
 
         record Function(String name, PoliciesDescriptor.Metric metric) {}
 
@@ -319,13 +385,16 @@ public final class CallbacksGenerator {
                                     metric.name(),
                                     function.name(),
                                     TARGET),
-                            doc));
+                            doc,
+                            "@Metric(" + quoted(metric.name()) + ") " + metric.call().signature()
+                                    + " from predictions"));
                 } else {
                     metrics.add(new Field(
                             name,
                             ClassNames.CUSTOM_METRIC,
                             CodeBlock.of("new $T($S)", ClassNames.CUSTOM_METRIC, metric.name()),
-                            doc));
+                            doc,
+                            "@Metric(" + quoted(metric.name()) + ") " + metric.call().signature()));
                 }
             }
             all.addAll(metrics);
@@ -337,7 +406,8 @@ public final class CallbacksGenerator {
                             ClassNames.LEARNING_RATE_SCHEDULER,
                             schedule.call().signature(),
                             verbose(schedule.verbose())),
-                    "{@code @LearningRateSchedule}: {@code " + schedule.call().signature() + "}.")));
+                    "{@code @LearningRateSchedule}: {@code " + schedule.call().signature() + "}.",
+                    "@LearningRateSchedule " + schedule.call().signature())));
             policies.reduceLr().ifPresent(r -> all.add(new Field(
                     REDUCE_LR,
                     ClassNames.REDUCE_LR_ON_PLATEAU_POLICY,
@@ -352,7 +422,10 @@ public final class CallbacksGenerator {
                             r.cooldown(),
                             number(r.minLr()),
                             verbose(r.verbose())),
-                    "{@code " + r.source() + "}.")));
+                    "{@code " + r.source() + "}.",
+                    "@ReduceLrOnPlateau(monitor=" + quoted(r.monitor()) + ", maximize=" + r.maximize() + ", factor="
+                            + r.factor() + ", patience=" + r.patience() + ", minDelta=" + r.minDelta() + ", cooldown="
+                            + r.cooldown() + ", minLr=" + r.minLr() + ")")));
             for (int i = 0; i < policies.earlyStops().size(); i++) {
                 PoliciesDescriptor.EarlyStop e = policies.earlyStops().get(i);
                 CodeBlock arguments = CodeBlock.of(
@@ -375,7 +448,12 @@ public final class CallbacksGenerator {
                         numbered("earlyStop", i, policies.earlyStops().size()),
                         ClassNames.EARLY_STOPPING,
                         initializer,
-                        "{@code " + e.source() + "}."));
+                        "{@code " + e.source() + "}.",
+                        "@EarlyStop(" + (e.monitor().isPresent() ? "monitor=" + quoted(e.monitor().get())
+                                : "method=" + e.method().get().signature())
+                                + ", maximize=" + e.maximize() + ", minDelta=" + e.minDelta() + ", patience="
+                                + e.patience() + ", baseline=" + e.baseline() + ", restoreBestWeights="
+                                + e.restoreBestWeights() + ", startFromEpoch=" + e.startFromEpoch() + ")"));
             }
             all.addAll(earlyStops);
             for (int i = 0; i < policies.checkpoints().size(); i++) {
@@ -394,25 +472,50 @@ public final class CallbacksGenerator {
                                 c.saveFreq(),
                                 number(c.initialValueThreshold()),
                                 verbose(c.verbose())),
-                        "{@code " + c.source() + "}."));
+                        "{@code " + c.source() + "}.",
+                        "@Checkpoint(path=" + quoted(c.path()) + ", monitor=" + quoted(c.monitor()) + ", maximize="
+                                + c.maximize() + ", saveBestOnly=" + c.saveBestOnly() + ", saveWeightsOnly="
+                                + c.saveWeightsOnly() + ", saveFreq=" + c.saveFreq() + ", initialValueThreshold="
+                                + c.initialValueThreshold() + ")"));
             }
             all.addAll(checkpoints);
             policies.terminateOnNaN().ifPresent(source -> all.add(new Field(
                     TERMINATE_ON_NAN,
                     ClassNames.TERMINATE_ON_NAN_POLICY,
                     CodeBlock.of("new $T()", ClassNames.TERMINATE_ON_NAN_POLICY),
-                    "{@code " + source + "}.")));
+                    "{@code " + source + "}.",
+                    "@TerminateOnNaN")));
             policies.csvLogger().ifPresent(c -> all.add(new Field(
                     CSV_LOGGER,
                     ClassNames.CSV_LOGGER_POLICY,
                     CodeBlock.of(
                             "new $T($S, $S, $L)", ClassNames.CSV_LOGGER_POLICY, c.path(), c.separator(), c.append()),
-                    "{@code " + c.source() + "}.")));
+                    "{@code " + c.source() + "}.",
+                    "@CsvLogger(value=" + quoted(c.path()) + ", separator=" + quoted(c.separator()) + ", append="
+                            + c.append() + ")")));
             policies.tensorBoard().ifPresent(t -> all.add(new Field(
                     TENSOR_BOARD,
                     ClassNames.TENSOR_BOARD_LOGGER,
                     CodeBlock.of("new $T($S, $L)", ClassNames.TENSOR_BOARD_LOGGER, t.logDir(), t.updateFreq()),
-                    "{@code " + t.source() + "}.")));
+                    "{@code " + t.source() + "}.",
+                    "@TensorBoard(value=" + quoted(t.logDir()) + ", updateFreq=" + t.updateFreq() + ")")));
+            // The folder, frequency and deletion may change between runs without changing what the state means.
+            policies.backupAndRestore().ifPresent(b -> all.add(new Field(
+                    BACKUP_AND_RESTORE,
+                    ClassNames.BACKUP_AND_RESTORE_POLICY,
+                    CodeBlock.of(
+                            "new $T($S, $L, $L)",
+                            ClassNames.BACKUP_AND_RESTORE_POLICY,
+                            b.dir(),
+                            b.saveFreq(),
+                            b.deleteCheckpoint()),
+                    "{@code " + b.source() + "}.",
+                    "@BackupAndRestore")));
+        }
+
+        /** {@code "text"} with Java escapes, as the configuration text shows strings. */
+        private static String quoted(String text) {
+            return CodeBlock.of("$S", text).toString();
         }
 
         List<Field> all() {
