@@ -51,6 +51,7 @@ public final class BackupTraining implements CallbackDispatcher, Stateful {
     private boolean crashAtTrainEnd;
     private int stopEpoch = -1;
     private int stopBatch = -1;
+    private java.io.PrintStream progress;
 
     /**
      * @param root the folder for every file
@@ -58,6 +59,11 @@ public final class BackupTraining implements CallbackDispatcher, Stateful {
      * @param patience the early stop's patience
      */
     public BackupTraining(Path root, int backupFreq, int patience) {
+        this(root, backupFreq, patience, true);
+    }
+
+    /** As above; {@code deleteBackup} is {@code @BackupAndRestore(deleteCheckpoint)}. */
+    public BackupTraining(Path root, int backupFreq, int patience, boolean deleteBackup) {
         plateau = new ReduceLROnPlateau("val_loss", false, 0.5, 1, 1e-3, 1, 1e-4, 0);
         earlyStop = new EarlyStopping("val_loss", false, 1e-3, patience, Double.NaN, true, 0, 0);
         best = new ModelCheckpoint(root.resolve("ckpt/best-{epoch:02d}.zip").toString(), "val_loss", false, true,
@@ -66,7 +72,7 @@ public final class BackupTraining implements CallbackDispatcher, Stateful {
                 Double.NaN, 0);
         csv = new CsvLogger(root.resolve("history.csv").toString(), ",", false);
         tensorBoard = new TensorBoardLogger(root.resolve("tb").toString(), 4);
-        backup = new BackupAndRestore(root.resolve("backup").toString(), backupFreq, true);
+        backup = new BackupAndRestore(root.resolve("backup").toString(), backupFreq, deleteBackup);
     }
 
     /** Throw {@link Crash} when batch {@code batch} of epoch {@code epoch} is about to run. */
@@ -86,6 +92,12 @@ public final class BackupTraining implements CallbackDispatcher, Stateful {
     public BackupTraining stopAt(int epoch, int batch) {
         this.stopEpoch = epoch;
         this.stopBatch = batch;
+        return this;
+    }
+
+    /** Print {@code "batch <epoch> <batch>"} before every batch (the kill test follows the child's progress). */
+    public BackupTraining printProgress(java.io.PrintStream out) {
+        this.progress = out;
         return this;
     }
 
@@ -125,6 +137,10 @@ public final class BackupTraining implements CallbackDispatcher, Stateful {
 
     @Override
     public void onBatchBegin(int epoch, int batch, TrainingContext context) {
+        if (progress != null) {
+            progress.println("batch " + epoch + " " + batch);
+            progress.flush();
+        }
         if (epoch == crashEpoch && batch == crashBatch) {
             throw new Crash("before batch " + batch + " of epoch " + epoch);
         }

@@ -44,6 +44,27 @@ public final class ResumeScenario {
         return Outcome.of(model, history, root);
     }
 
+    /** As {@link #train}, returning only the trained model's parameters and the History as text. */
+    static String[] trainQuietly(int epochs, BackupTraining callbacks) {
+        Sequential model = model();
+        History history = trainer().fit(model, DATA, fit(epochs), callbacks);
+        StringBuilder params = new StringBuilder();
+        for (float p : model.params().toFloatVector()) {
+            params.append(Integer.toHexString(Float.floatToRawIntBits(p))).append('\n');
+        }
+        return new String[] {params.toString(), historyText(history.epochs(), history.asMap())
+                + "\nstoppedBy " + history.stoppedBy().orElse(null) + "\n"};
+    }
+
+    /** The History as text: epochs, then each series, with every value's exact bits. */
+    static String historyText(List<Integer> epochs, Map<String, List<Double>> history) {
+        List<String> lines = new ArrayList<>();
+        lines.add("epochs " + epochs);
+        history.forEach((k, v) -> lines.add(k + " " + v.stream()
+                .map(d -> d + "/" + Long.toHexString(Double.doubleToRawLongBits(d))).toList()));
+        return String.join("\n", lines);
+    }
+
     /** What a finished run leaves: the parameters, the History, and every file under its root. */
     public record Outcome(float[] params, List<Integer> epochs, Map<String, List<Double>> history, String stoppedBy,
             List<History.EarlyStoppingOutcome> earlyStopping, Map<String, byte[]> files, List<String> scalars,
@@ -73,10 +94,7 @@ public final class ResumeScenario {
 
         /** The History as text: epochs, then each series, for messages. */
         String historyText() {
-            List<String> lines = new ArrayList<>();
-            lines.add("epochs " + epochs);
-            history.forEach((k, v) -> lines.add(k + " " + v));
-            return String.join("\n", lines);
+            return ResumeScenario.historyText(epochs, history);
         }
     }
 }
