@@ -19,8 +19,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /** The parts of a backup that do not depend on the trainer's loop: the configuration text, logs as state. */
 final class BackupState {
 
-    /** Where a resumed fit continues: the epoch, how many of its batches are done, and how many rows they held. */
-    record Position(int epoch, int batchesDone, int rowsRun) {}
+    /**
+     * Where a resumed fit continues: the epoch, how many of its batches are done and how many rows they held; or, when
+     * {@code ended}, nowhere: a stop was requested and that epoch ended, only train end remains.
+     */
+    record Position(int epoch, int batchesDone, int rowsRun, boolean ended) {}
 
     private BackupState() {}
 
@@ -71,8 +74,8 @@ final class BackupState {
         if (saved.equals(ours)) {
             return null;
         }
-        String[] a = saved.split("\n", -1);
-        String[] b = ours.split("\n", -1);
+        String[] a = saved.split("\n"); // trailing empty strings dropped: a missing line reads "(nothing)"
+        String[] b = ours.split("\n");
         for (int i = 0; i < Math.max(a.length, b.length); i++) {
             String x = i < a.length ? a[i] : "(nothing)";
             String y = i < b.length ? b[i] : "(nothing)";

@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,7 @@ import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
-import java.util.zip.ZipInputStream;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.callbacks4j.io.AtomicFiles;
 import org.nd4j.shade.jackson.core.JsonProcessingException;
@@ -149,15 +150,20 @@ public final class Backups {
         Objects.requireNonNull(file, "file");
         String where = "backup " + file.toAbsolutePath();
         Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (InputStream in = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(in)) {
-            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
-                if (entries.put(e.getName(), readAll(zip)) != null) {
-                    throw new IOException(where + " is damaged: entry " + e.getName() + " appears twice");
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(where + (Files.exists(file) ? " is not a regular file" : " does not exist"));
+        }
+        // ZipFile reads the central directory at the end of the file: a file cut anywhere is refused.
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            for (Enumeration<? extends ZipEntry> all = zip.entries(); all.hasMoreElements(); ) {
+                ZipEntry e = all.nextElement();
+                try (InputStream in = zip.getInputStream(e)) {
+                    if (entries.put(e.getName(), readAll(in)) != null) {
+                        throw new IOException(where + " is damaged: entry " + e.getName() + " appears twice");
+                    }
                 }
             }
-        } catch (NoSuchFileException e) {
-            throw new IOException(where + " does not exist", e);
-        } catch (ZipException | EOFException e) {
+        } catch (ZipException | EOFException | IllegalArgumentException e) {
             throw new IOException(where + " is damaged or truncated: " + e.getMessage(), e);
         }
         byte[] manifestBytes = entries.remove(MANIFEST);

@@ -249,11 +249,16 @@ final class FitRun {
         int firstEpoch = resumed == null ? fit.initialEpoch() : resumed.epoch();
         int resumedBatches = resumed == null ? 0 : resumed.batchesDone();
         // Saved at the end of the epoch that asked to stop: no further epoch runs.
-        boolean ended = resumed != null && resumedBatches == 0 && context.isStopRequested();
+        boolean ended = resumed != null && resumed.ended();
         if (has(Hooks.TRAIN_BEGIN)) {
             for (CallbackDispatcher d : dispatchers) {
                 d.onTrainBegin(context);
             }
+        }
+        if (backup != null && resumed == null) {
+            // A first backup before any training: what the run writes before the first save point (event files, CSV
+            // rows, checkpoints) then belongs to a backed-up run, and a restart continues it instead of starting over.
+            saveBackup(firstEpoch, 0, 0, false);
         }
         for (int epoch = firstEpoch; !ended && epoch < fit.epochs(); epoch++) {
             // Resumed in the middle of this epoch: its begin hooks already ran before the backup.
@@ -300,7 +305,7 @@ final class FitRun {
             history.record(epoch, epochLogs);
             progbar.onEpochEnd(epoch, (rowsRun + fit.batchSize() - 1) / fit.batchSize(), epochLogs);
             if (backup != null && backup.saveFreq == 0) {
-                saveBackup(epoch + 1, 0, 0);
+                saveBackup(epoch + 1, 0, 0, context.isStopRequested());
             }
             if (context.isStopRequested()) {
                 break;
@@ -354,7 +359,7 @@ final class FitRun {
 
         StateReader in = new StateReader(saved.trainerState(), source + " " + Backups.TRAINER);
         BackupState.Position position = new BackupState.Position(in.readInt("epoch"), in.readInt("batchesDone"),
-                in.readInt("rowsRun"));
+                in.readInt("rowsRun"), in.readBoolean("ended"));
         float[] params = in.readFloats("params");
         String optimizerName = in.readString("optimizer");
         float[] optimizerState = in.readFloats("optimizerState");
@@ -435,12 +440,13 @@ final class FitRun {
 
     /**
      * Writes a backup: the trainer's state at this point ({@code batchesDone} batches of {@code epoch} done, holding
-     * {@code rowsRun} rows) and every callback's.
+     * {@code rowsRun} rows; {@code ended}: no epoch is left to run) and every callback's.
      */
-    private void saveBackup(int epoch, int batchesDone, int rowsRun) {
+    private void saveBackup(int epoch, int batchesDone, int rowsRun, boolean ended) {
         boolean midEpoch = batchesDone > 0;
         StateWriter out = new StateWriter();
         out.putInt("epoch", epoch).putInt("batchesDone", batchesDone).putInt("rowsRun", rowsRun)
+                .putBoolean("ended", ended)
                 .putFloats("params", model.params())
                 .putString("optimizer", optimizer.optimizer())
                 .putFloats("optimizerState", optimizer.flat())
@@ -558,7 +564,7 @@ final class FitRun {
             }
             if (backup != null && backup.saveFreq > 0 && ++batchesSinceBackup == backup.saveFreq) {
                 batchesSinceBackup = 0;
-                saveBackup(epoch, b + 1, rowsRun);
+                saveBackup(epoch, b + 1, rowsRun, false);
             }
             if (context.isStopRequested()) {
                 break;

@@ -31,6 +31,48 @@ class AtomicFilesTest {
     }
 
     @Test
+    void aWriteDeletesTheTemporariesThatKilledProcessesLeftForTheSameTarget() throws IOException {
+        long dead = 999_999_999L; // above any Linux pid_max: no such process
+        long alive = ProcessHandle.current().pid();
+        Path deadSame = Files.writeString(dir.resolve(".ckpt.zip." + dead + ".0123abcd.tmp"), "partial");
+        Path aliveSame = Files.writeString(dir.resolve(".ckpt.zip." + alive + ".0123abcd.tmp"), "in progress");
+        Path deadOther = Files.writeString(dir.resolve(".other.zip." + dead + ".0123abcd.tmp"), "partial");
+        Path notOurs = Files.writeString(dir.resolve(".ckpt.zip.notes.tmp"), "someone else's");
+
+        AtomicFiles.write(dir.resolve("ckpt.zip"), new byte[] {1});
+
+        assertThat(Files.exists(deadSame)).isFalse();
+        assertThat(Files.exists(aliveSame)).isTrue(); // a write in progress, perhaps
+        assertThat(Files.exists(deadOther)).isTrue(); // another target: its own next write sweeps it
+        assertThat(Files.exists(notOurs)).isTrue();
+        assertThat(AtomicFiles.deleteStaleTemporaries(dir, null)).isEqualTo(1);
+        assertThat(listing(dir)).containsExactly(".ckpt.zip." + alive + ".0123abcd.tmp", ".ckpt.zip.notes.tmp",
+                "ckpt.zip");
+    }
+
+    @Test
+    void theTestSeamRunsAfterTheTemporaryFileIsCompleteAndBeforeTheRename() throws IOException {
+        Path target = dir.resolve("ckpt.zip");
+        List<String> seen = new java.util.ArrayList<>();
+        EventFiles.beforeAtomicRename(t -> {
+            seen.add(t.getFileName() + " exists=" + Files.exists(t));
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path p : files.toList()) {
+                    seen.add(p.getFileName().toString().replaceAll("\\.[0-9a-f]+\\.tmp$", ".<random>.tmp") + " "
+                            + Files.size(p));
+                }
+            }
+        });
+        try {
+            AtomicFiles.write(target, new byte[] {1, 2, 3});
+        } finally {
+            EventFiles.beforeAtomicRename(null);
+        }
+        assertThat(seen).containsExactly("ckpt.zip exists=false",
+                ".ckpt.zip." + ProcessHandle.current().pid() + ".<random>.tmp 3").inOrder();
+    }
+
+    @Test
     void writeReplacesAnExistingFileAndLeavesNoTemporaryFile() throws IOException {
         Path target = dir.resolve("ckpt.bin");
         Files.writeString(target, "old");

@@ -38,6 +38,17 @@ public final class EventFiles {
         return lines;
     }
 
+    /** How many event files of the run folder hold at least one scalar. */
+    public static int filesWithScalars(Path run) throws IOException {
+        int count = 0;
+        if (Files.isDirectory(run)) {
+            for (Path file : TensorBoardWriterTest.files(run)) {
+                count += TfEventReader.readEvents(file).size() > 1 ? 1 : 0;
+            }
+        }
+        return count;
+    }
+
     /** How many event files the run folder holds. */
     public static int fileCount(Path run) throws IOException {
         return Files.isDirectory(run) ? TensorBoardWriterTest.files(run).size() : 0;

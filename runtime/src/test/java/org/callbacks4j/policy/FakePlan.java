@@ -23,6 +23,8 @@ final class FakePlan implements FitPlan {
     final List<String> saves = new ArrayList<>();
     IOException saveFailure;
     long iterations;
+    /** What {@link #resuming()} answers: set it to drive a policy as the trainer does after restoring a backup. */
+    boolean resuming;
 
     FakePlan(FakeLogs logs, FakeContext context, boolean validation) {
         this.logs = logs;
@@ -91,5 +93,10 @@ final class FakePlan implements FitPlan {
     @Override
     public long iterations() {
         return iterations;
+    }
+
+    @Override
+    public boolean resuming() {
+        return resuming;
     }
 }

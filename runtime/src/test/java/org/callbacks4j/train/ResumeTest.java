@@ -8,7 +8,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import org.callbacks4j.data.Dataset;
+import org.callbacks4j.model.Activation;
+import org.callbacks4j.model.Sequential;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,5 +111,84 @@ class ResumeTest {
         assertThrows(BackupTraining.Crash.class, () -> ResumeScenario.train(root, EPOCHS, crashing));
         // Not at train end this time: the backup after batch 5 holds the stop; the epoch's end never ran.
         assertSameRun(ResumeScenario.train(root, EPOCHS, new BackupTraining(root, 1, 50).stopAt(2, 5)), expected);
+    }
+
+    /** A crashed run under {@code root}, leaving its backups, CSV and event files; returns the files' bytes. */
+    private Map<String, byte[]> crashed(Path root) throws IOException {
+        BackupTraining crashing = new BackupTraining(root, 4, 50).crashAt(2, 6);
+        assertThrows(BackupTraining.Crash.class, () -> ResumeScenario.train(root, EPOCHS, crashing));
+        return ResumeScenario.Outcome.files(root);
+    }
+
+    /** Refuses to resume: the message, after checking that nothing was trained, written or deleted. */
+    private String refused(Path root, Map<String, byte[]> before, Sequential model, Dataset data, Fit fit)
+            throws IOException {
+        INDArray params = model.params().dup();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> ResumeScenario.trainer().fit(model, data, fit, new BackupTraining(root, 4, 50)));
+        assertThat(model.params()).isEqualTo(params);
+        Map<String, byte[]> after = ResumeScenario.Outcome.files(root);
+        assertThat(after.keySet()).isEqualTo(before.keySet());
+        for (String file : before.keySet()) {
+            assertWithMessage(file).that(after.get(file)).isEqualTo(before.get(file));
+        }
+        assertThat(e).hasMessageThat().contains("Resume with the settings it was written with, or move or delete the "
+                + "folder " + root.resolve("backup").toAbsolutePath() + " to start a new run.");
+        return e.getMessage();
+    }
+
+    @Test
+    void aBackupOfAnotherModelDataOrFitIsRefusedBeforeAnythingChanges() throws IOException {
+        Path root = dir.resolve("run");
+        Map<String, byte[]> before = crashed(root);
+
+        Sequential wider = Sequential.input(6).dense(17, Activation.RELU).dense(3, Activation.SOFTMAX).seed(3).build();
+        assertThat(refused(root, before, wider, ResumeScenario.DATA, ResumeScenario.fit(EPOCHS)))
+                .contains("was written for another training: the backup has \"model: input 6; dense 6->16 RELU "
+                        + "HE; dense 16->3 SOFTMAX XAVIER\" where this fit has \"model: input 6; dense "
+                        + "6->17 RELU HE; dense 17->3 SOFTMAX XAVIER\"");
+
+        Dataset otherData = Blobs.classification(300, 6, 3, 12);
+        assertThat(refused(root, before, ResumeScenario.model(), otherData, ResumeScenario.fit(EPOCHS)))
+                .containsMatch("the backup has \"data: 300 rows; features 6 columns, CRC-32C [0-9a-f]{8}; labels 3 "
+                        + "columns, CRC-32C [0-9a-f]{8}\" where this fit has \"data: 300 rows; features 6 columns");
+
+        assertThat(refused(root, before, ResumeScenario.model(), ResumeScenario.DATA,
+                ResumeScenario.fit(EPOCHS).batchSize(32)))
+                .contains("the backup has \"fit: batchSize 16; shuffle true; seed 7; validation split 0.2\" where "
+                        + "this fit has \"fit: batchSize 32; shuffle true; seed 7; validation split 0.2\"");
+
+        // The backup was kept intact through the refusals: resuming with the right settings still works.
+        assertSameRun(ResumeScenario.train(root, EPOCHS, new BackupTraining(root, 4, 50)), uninterrupted(4, 50));
+    }
+
+    @Test
+    void aBackupWhoseCallbackStateHasAnotherLayoutIsRefused() throws IOException {
+        Path root = dir.resolve("run");
+        Map<String, byte[]> before = crashed(root);
+        Sequential model = ResumeScenario.model();
+        INDArray params = model.params().dup();
+        // A second callback object: the backup holds the state of one.
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ResumeScenario.trainer().fit(
+                model, ResumeScenario.DATA, ResumeScenario.fit(EPOCHS), new BackupTraining(root, 4, 50),
+                new RecordingDispatcher(RecordingDispatcher.ALL)));
+        assertThat(e).hasMessageThat().contains("was written for another training: the backup has \"(nothing)\" "
+                + "where this fit has \"callback 1: org.callbacks4j.train.RecordingDispatcher\"");
+        assertThat(model.params()).isEqualTo(params);
+        assertThat(ResumeScenario.Outcome.files(root).keySet()).isEqualTo(before.keySet());
+    }
+
+    @Test
+    void aDamagedNewestBackupIsReportedAndThePreviousOneResumesTheRunExactly() throws IOException {
+        ResumeScenario.Outcome expected = uninterrupted(4, 50);
+        Path root = dir.resolve("interrupted");
+        crashed(root);
+        List<Path> backups = Backups.files(root.resolve("backup"));
+        assertThat(backups).hasSize(2);
+        byte[] newest = Files.readAllBytes(backups.get(0));
+        newest[newest.length / 2] ^= 0x55;
+        Files.write(backups.get(0), newest);
+
+        assertSameRun(ResumeScenario.train(root, EPOCHS, new BackupTraining(root, 4, 50)), expected);
     }
 }
