@@ -59,6 +59,8 @@
  *   <tr><td>{@link org.callbacks4j.CsvLogger}</td><td>the class</td><td>CSVLogger</td></tr>
  *   <tr><td>{@link org.callbacks4j.TensorBoard}</td><td>the class</td><td>TensorBoard (scalars)</td></tr>
  *   <tr><td>{@link org.callbacks4j.Metric}</td><td>methods returning {@code double}</td><td>a custom metric</td></tr>
+ *   <tr><td>{@link org.callbacks4j.BackupAndRestore}</td><td>the class</td>
+ *       <td>BackupAndRestore (crash survival, see {@code docs/resume.md})</td></tr>
  * </table>
  * Policies on a superclass apply to its subclasses too. The processor checks every attribute at compile time: a
  * {@code monitor} or checkpoint placeholder must name a metric the training produces ({@code loss}, the compiled

@@ -5,7 +5,8 @@
  * {@link org.callbacks4j.policy.LearningRateScheduler} ({@code @LearningRateSchedule}),
  * {@link org.callbacks4j.policy.TerminateOnNaN} ({@code @TerminateOnNaN}),
  * {@link org.callbacks4j.policy.ModelCheckpoint} ({@code @Checkpoint}), {@link org.callbacks4j.policy.CsvLogger}
- * ({@code @CsvLogger}), {@link org.callbacks4j.policy.TensorBoardLogger} ({@code @TensorBoard}), and the custom
+ * ({@code @CsvLogger}), {@link org.callbacks4j.policy.TensorBoardLogger} ({@code @TensorBoard}),
+ * {@link org.callbacks4j.policy.BackupAndRestore} ({@code @BackupAndRestore}), and the custom
  * metrics of {@code @Metric}: {@link org.callbacks4j.policy.CustomMetric} (a method of the logs) and
  * {@link org.callbacks4j.policy.PredictionMetric} (a function of the predictions and labels). Where they differ from
  * Keras on purpose, {@code docs/keras-differences.md} says so.
@@ -47,7 +48,17 @@
  *       <td>train begin, epoch end, train end; batch end (batch logs) when {@code updateFreq > 0}</td></tr>
  *   <tr><td>{@link org.callbacks4j.policy.CustomMetric}</td><td>{@code set(value)} first in epoch end</td></tr>
  *   <tr><td>{@link org.callbacks4j.policy.PredictionMetric}</td><td>none (the trainer calls it)</td></tr>
+ *   <tr><td>{@link org.callbacks4j.policy.BackupAndRestore}</td><td>none (prepare hands the trainer the
+ *       settings; the trainer backs up and restores)</td></tr>
  * </table>
+ *
+ * <h2>State ({@code @BackupAndRestore})</h2>
+ * Every policy is {@link org.callbacks4j.state.Stateful}. The generated dispatcher is too: its
+ * {@code saveState}/{@code restoreState} write and read one section per policy, named after the policy's field, in
+ * field order, and its {@code stateConfiguration()} is the constant {@code STATE_CONFIGURATION} (the class and each
+ * policy's attributes). The trainer restores a backup before {@code onTrainBegin}; a policy's {@code onTrainBegin}
+ * then keeps the restored state when {@link org.callbacks4j.dispatch.FitPlan#resuming()} is true, and resets it
+ * otherwise.
  *
  * <h2>Contracts with the trainer ({@link org.callbacks4j.dispatch.FitPlan})</h2>
  * <ul>
