@@ -77,7 +77,7 @@ final class FitRun {
     private final SlotLogs progressLogs;
     private double runningLoss;
 
-    // @BackupAndRestore: null without one.
+    // @BackupAndRestore: the objects given to fit (their state is saved), the backup folder (null without one).
     private final Object[] callbackObjects;
     private BackupRun backup;
     private String backupConfiguration;

@@ -81,6 +81,11 @@ public final class Trainer {
      * {@code onTrainEnd} with the last epoch's logs. A stop requested in a batch ends the batch loop, but the epoch
      * still validates and ends. An exception from a hook propagates and {@code onTrainEnd} is not called.
      *
+     * <p>With {@code @BackupAndRestore} on a callback's class, the fit is backed up as it runs, and a fit that finds a
+     * backup in that folder resumes from it before {@code onTrainBegin} and ends exactly where the interrupted run
+     * would have (see {@code docs/resume.md}); a backup written for another training is refused with an
+     * {@link IllegalStateException} before anything changes.
+     *
      * <p>Before {@code onTrainBegin}, every dispatcher is prepared ({@code CallbackDispatcher.prepare}): built-in
      * policies resolve their monitors, add their metrics ({@code learning_rate}, {@code @Metric} names) and check
      * their files' paths, so that a fit they cannot serve fails before anything is trained or written.
