@@ -129,6 +129,19 @@ class LoggingPoliciesFitTest {
     }
 
     @Test
+    void tensorBoardLogDirThatIsAFileFailsTheFitBeforeTraining() throws IOException {
+        Path file = Files.writeString(dir.resolve("tb"), "not a folder");
+        PolicyDispatcher policies = new PolicyDispatcher().tensorBoard(new TensorBoardLogger(file.toString(), 0), false);
+
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> trainer.fit(model(), blobs(), fit(2), policies));
+
+        assertThat(e).hasMessageThat().contains(file.toAbsolutePath().toString());
+        assertThat(policies.calls).containsExactly("prepare");
+        assertThat(Files.readString(file)).isEqualTo("not a folder");
+    }
+
+    @Test
     void tensorBoardFilesHoldEveryEpochTheLearningRateAndTheEvaluations() throws IOException {
         Path logDir = dir.resolve("tb");
         PolicyDispatcher policies = new PolicyDispatcher().reduceLr(halving())

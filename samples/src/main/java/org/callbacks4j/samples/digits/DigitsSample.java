@@ -15,7 +15,7 @@ import org.callbacks4j.train.Trainer;
 
 /**
  * Trains a dense network on scikit-learn's digits with {@link DigitsTraining}'s callbacks. Run it with
- * {@code mvn -B -pl samples -am -DskipTests package exec:java}.
+ * {@code mvn -q -DskipTests package exec:exec}.
  */
 public final class DigitsSample {
 

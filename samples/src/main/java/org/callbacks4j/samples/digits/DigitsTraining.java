@@ -19,7 +19,7 @@ import org.callbacks4j.TrainingContext;
  * trainer calls directly. Everything the run writes goes to {@value #RUN_DIR}.
  */
 @EarlyStop(monitor = "val_loss", patience = 4, restoreBestWeights = true, verbose = true)
-@Checkpoint(path = DigitsTraining.RUN_DIR + "/best.zip", monitor = "val_loss", saveBestOnly = true, verbose = true)
+@Checkpoint(path = DigitsTraining.RUN_DIR + "/best.zip", monitor = "val_loss", saveBestOnly = true)
 @ReduceLrOnPlateau(monitor = "val_loss", factor = 0.5, patience = 2, verbose = true)
 @CsvLogger(DigitsTraining.RUN_DIR + "/history.csv")
 @TensorBoard(DigitsTraining.RUN_DIR + "/tensorboard")
