@@ -21,8 +21,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * }</pre>
  * With the same data, fit settings and callbacks, the resumed run continues bit for bit as the uninterrupted run
  * would have (from a checkpoint saved at an epoch end; one saved in the middle of an epoch resumes at the start of
- * that epoch, with the weights of mid-epoch, as Keras's {@code BackupAndRestore}). Callbacks' own state (an
- * {@code @EarlyStop}'s patience counter, a plateau's best value) is not in the file, as in Keras.
+ * that epoch, with the weights of mid-epoch). Callbacks' own state (an {@code @EarlyStop}'s patience counter, a
+ * plateau's best value) is not in the file, as in Keras; to survive crashes with everything, callbacks included, and
+ * resume mid-epoch exactly, use {@code @BackupAndRestore} ({@code docs/resume.md}).
  *
  * @param formatVersion the file format version ({@link Checkpoints#FORMAT_VERSION} when written by this version)
  * @param model the model, with the saved parameters (a new instance when loaded)
