@@ -143,4 +143,30 @@ class BackupTrainingTest {
         assertThat(e).hasMessageThat().contains("Resume with the settings it was written with, or move or delete the "
                 + "folder " + root.resolve("backup").toAbsolutePath() + " to start a new run");
     }
+
+    @Test
+    void aClassWithOnlyBackupAndRestoreGetsAStatefulDispatcherThatHandsTheFolderToTheTrainer() throws IOException {
+        Path root = dir.resolve("only");
+        Compilation compilation = compile(source("com.example.Only", """
+                package com.example;
+
+                import org.callbacks4j.*;
+
+                @BackupAndRestore(value = "%s", saveFreq = 2, deleteCheckpoint = false)
+                public class Only {}
+                """.formatted(root.resolve("backup").toString().replace("\\", "/"))));
+        assertThat(compilation).succeededWithoutWarnings();
+        Object only = new CompiledClasses(compilation).instantiate("com.example.Only");
+
+        Object[] first = train(only);
+
+        // Kept (deleteCheckpoint = false): the newest two generations.
+        assertThat(org.callbacks4j.train.Backups.files(root.resolve("backup"))).hasSize(2);
+        // A second fit resumes from the last backup (after the last batch): it trains nothing again, and returns
+        // the same parameters and the whole run's History.
+        Object[] again = train(only);
+        assertThat((float[]) again[0]).isEqualTo((float[]) first[0]);
+        assertThat(again[1]).isEqualTo(first[1]);
+        assertThat(again[1].toString()).startsWith("[0, 1, 2, 3, 4, 5] ");
+    }
 }
