@@ -6,7 +6,8 @@
 #                                     # the machine sets them and unset
 #   benchmarks/run.sh --smoke         # seconds: tiny JMH runs and a 2,048-row end-to-end run in one setting;
 #                                     # checks that everything runs, says nothing about time (CI)
-#   benchmarks/run.sh --profile       # JFR profile of our trainer on 784-256-10 (OMP_NUM_THREADS=1) + summary
+#   benchmarks/run.sh --profile       # JFR profile of our trainer on 784-256-10 (OMP_NUM_THREADS=1), its summary
+#                                     # (profile.md) and the cost of each ND4J call it makes (op-costs.md)
 #
 # Options: --out DIR (default benchmarks/target/results/<UTC time>), --no-build, --skip-jmh, --skip-e2e.
 # Environment: JMH_ARGS replaces the JMH iteration settings; E2E_ARGS adds EndToEnd options (e.g. "--epochs 7").
@@ -72,6 +73,10 @@ if [ "$mode" = profile ]; then
     org.callbacks4j.benchmarks.e2e.EndToEnd --out "$out" --config profile --networks 784-256-10 \
     --variants ours-none --epochs 3 ${E2E_ARGS:-} > "$out/profile-run.log" 2>&1
   "${java[@]}" org.callbacks4j.benchmarks.ProfileSummary "$out/trainer.jfr" | tee "$out/profile.md"
+  grep -E '^  ' "$out/profile-run.log"
+  # The same calls one by one: wall time and Java heap per call.
+  OMP_NUM_THREADS=1 "${java[@]}" org.callbacks4j.benchmarks.e2e.OpCosts 2>/dev/null | grep -E '^\||^OMP' \
+    | tee "$out/op-costs.md"
   log_load after
   exit 0
 fi
@@ -81,13 +86,23 @@ if [ "$jmh" = 1 ]; then
     jmh_args=(-f 0 -wi 0 -i 1 -r 100ms)
   else
     # shellcheck disable=SC2206
-    jmh_args=(${JMH_ARGS:--f 1 -wi 3 -w 1s -i 4 -r 1s -prof gc})
+    jmh_args=(${JMH_ARGS:--f 1 -wi 2 -w 1s -i 3 -r 1s -prof gc})
   fi
   echo "== JMH dispatch benchmarks (${jmh_args[*]})"
   "${java[@]}" org.openjdk.jmh.Main 'org.callbacks4j.benchmarks.dispatch.*' "${jmh_args[@]}" \
     -rf csv -rff "$out/jmh.csv" > "$out/jmh.log" 2>&1 || { tail -40 "$out/jmh.log"; exit 1; }
   sed -n '/^Benchmark /,$p' "$out/jmh.log"
   log_load "after JMH"
+  # Reflection on JDK 18+ goes through method handles (JEP 416): the per-batch cases again on the JDK 25 the CI uses.
+  jdk25=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
+  if [ "$mode" = full ] && [ -x "$jdk25" ]; then
+    echo "== JMH per-batch dispatch on JDK 25"
+    "${java[@]}" org.openjdk.jmh.Main 'org.callbacks4j.benchmarks.dispatch.BatchDispatchBenchmark' \
+      -p hooks=BATCH_LOSS,FULL_SET -jvm "$jdk25" "${jmh_args[@]}" -rf csv -rff "$out/jmh-jdk25.csv" \
+      > "$out/jmh-jdk25.log" 2>&1 || { tail -40 "$out/jmh-jdk25.log"; exit 1; }
+    sed -n '/^Benchmark /,$p' "$out/jmh-jdk25.log"
+    log_load "after JMH on JDK 25"
+  fi
 fi
 
 if [ "$e2e" = 1 ]; then

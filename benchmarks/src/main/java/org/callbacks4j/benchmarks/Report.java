@@ -38,7 +38,10 @@ public final class Report {
         Path dir = Path.of(args[0]);
         Report r = new Report();
         r.machine(dir);
-        r.dispatch(dir.resolve("jmh.csv"));
+        r.dispatch(dir.resolve("jmh.csv"), "dispatch", "Dispatch (JMH, `-prof gc`)");
+        if (Files.exists(dir.resolve("jmh-jdk25.csv"))) {
+            r.dispatch(dir.resolve("jmh-jdk25.csv"), "dispatch_jdk25", "Dispatch on JDK 25 (JMH, `-prof gc`)");
+        }
         r.endToEnd(dir.resolve("e2e.csv"));
         Files.writeString(dir.resolve("results.md"), r.md.toString(), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("results.json"), toJson(r.json, "") + "\n", StandardCharsets.UTF_8);
@@ -62,7 +65,7 @@ public final class Report {
     private record Jmh(String benchmark, String method, String hooks, double score, double error, String unit,
             double allocNorm) {}
 
-    private void dispatch(Path file) throws IOException {
+    private void dispatch(Path file, String jsonKey, String title) throws IOException {
         if (!Files.exists(file)) {
             md.append("(no JMH results: ").append(file.getFileName()).append(" missing)\n\n");
             return;
@@ -109,20 +112,26 @@ public final class Report {
             m.put("alloc_bytes_per_op", withAlloc.allocNorm);
             raw.add(m);
         });
-        json.put("dispatch", raw);
+        json.put(jsonKey, raw);
 
-        md.append("## Dispatch (JMH, `-prof gc`)\n\n");
+        md.append("## ").append(title).append("\n\n");
         md.append("Per batch: ns per batch of the trainer's batch loop around a stubbed train step, and bytes allocated "
                 + "per batch (`gc.alloc.rate.norm`). Per epoch: ns and bytes per epoch of the work around the batch "
                 + "loop. ± is JMH's 99.9% error.\n\n");
         Map<String, Object> ratios = new LinkedHashMap<>();
         for (String kind : new String[] {"BatchDispatchBenchmark", "EpochDispatchBenchmark"}) {
             boolean batch = kind.startsWith("Batch");
+            if (byShort.keySet().stream().noneMatch(k -> k.startsWith(kind + "."))) {
+                continue;
+            }
             md.append("### ").append(batch ? "Per batch" : "Per epoch").append("\n\n");
             md.append("| case | hand-written (floor) | generated | reflection | listener + map | generated / floor "
                     + "| reflection / generated | listeners / generated |\n");
             md.append("|---|---|---|---|---|---|---|---|\n");
             for (String c : CASES) {
+                if (byShort.keySet().stream().noneMatch(k -> k.startsWith(kind + ".") && k.endsWith("/" + c))) {
+                    continue;
+                }
                 md.append("| ").append(c);
                 for (String v : VARIANTS) {
                     md.append(" | ").append(cell(byShort.get(kind + "." + v + "/" + c), batch));
@@ -142,9 +151,12 @@ public final class Report {
                 ratios.put((batch ? "batch/" : "epoch/") + c, r);
             }
             Jmh none = byShort.get("NoCallbacksBenchmark." + (batch ? "batch" : "epoch") + "/");
-            md.append("| no callbacks at all | | ").append(cell(none, batch)).append(" | | | | | |\n\n");
+            if (none != null) {
+                md.append("| no callbacks at all | | ").append(cell(none, batch)).append(" | | | | | |\n");
+            }
+            md.append('\n');
         }
-        json.put("dispatch_ratios", ratios);
+        json.put(jsonKey + "_ratios", ratios);
     }
 
     private static String key(String benchmark, String hooks) {

@@ -4,7 +4,6 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.callbacks4j.Logs;
@@ -16,10 +15,11 @@ import org.callbacks4j.model.Sequential;
 
 /**
  * The reflection reference: a dispatcher as a runtime-reflection framework would write it, as well as one can. The
- * hook methods are found once (by their RUNTIME {@link RuntimeHook} annotation), made accessible, and kept with a
- * precomputed parameter plan and a reused argument array; a call fills the array and runs {@link Method#invoke}.
- * Batch and epoch indices come from a cache of boxed integers, so no call allocates. It reports the same
- * {@link #hooks()} bits as generated code, so the trainer skips the same phases.
+ * hook methods are found once (by their RUNTIME {@link RuntimeHook} annotation), made accessible, and kept as cached
+ * {@link Method} objects with a precomputed parameter plan; a call builds the argument array and runs
+ * {@link Method#invoke}, as frameworks do (a shared array would break when a hook dispatches again, or another thread
+ * does; {@code int}s are boxed by {@link Integer#valueOf}). It reports the same {@link #hooks()} bits as generated code,
+ * so the trainer skips the same phases: the comparison is about the calls alone.
  */
 public final class ReflectiveDispatcher implements CallbackDispatcher {
 
@@ -38,7 +38,6 @@ public final class ReflectiveDispatcher implements CallbackDispatcher {
     private final Invoker[] batchBegin;
     private final Invoker[] batchEnd;
     private final Invoker[] validationEnd;
-    private Integer[] boxed = new Integer[0];
 
     public ReflectiveDispatcher(Object target) {
         this.target = target;
@@ -130,12 +129,12 @@ public final class ReflectiveDispatcher implements CallbackDispatcher {
 
     private void call(Invoker[] invokers, int epoch, int batch, Logs logs, TrainingContext context) {
         for (Invoker invoker : invokers) {
-            Object[] args = invoker.args;
             byte[] plan = invoker.plan;
+            Object[] args = new Object[plan.length];
             for (int k = 0; k < plan.length; k++) {
                 args[k] = switch (plan[k]) {
-                    case EPOCH -> box(epoch);
-                    case BATCH -> box(batch);
+                    case EPOCH -> epoch;
+                    case BATCH -> batch;
                     case LOGS -> logs;
                     case CONTEXT -> context;
                     default -> context.model();
@@ -158,24 +157,9 @@ public final class ReflectiveDispatcher implements CallbackDispatcher {
         }
     }
 
-    private Integer box(int i) {
-        if (i < 0 || i >= 1 << 20) {
-            return i;
-        }
-        if (i >= boxed.length) {
-            Integer[] grown = Arrays.copyOf(boxed, Math.max(i + 1, boxed.length * 2));
-            for (int k = boxed.length; k < grown.length; k++) {
-                grown[k] = k;
-            }
-            boxed = grown;
-        }
-        return boxed[i];
-    }
-
     private static final class Invoker {
         final Method method;
         final byte[] plan;
-        final Object[] args;
 
         Invoker(Method method) {
             this.method = method;
@@ -199,7 +183,6 @@ public final class ReflectiveDispatcher implements CallbackDispatcher {
                     throw new IllegalStateException(method + ": unsupported parameter type " + type.getName());
                 }
             }
-            args = new Object[params.length];
         }
     }
 }
