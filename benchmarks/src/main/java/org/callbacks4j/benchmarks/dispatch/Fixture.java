@@ -41,7 +41,11 @@ final class Fixture {
     final double[] epochLoss = new double[64];
 
     final Case hookCase;
-    final Object training;
+    /** The training object of each variant (each has its own, so their state can be compared). */
+    final Object generatedTraining;
+    final Object reflectionTraining;
+    final Object floorTraining;
+    final Object listenerTraining;
     final TrainerLoop generated;
     final TrainerLoop reflection;
     final TrainerLoop noCallbacks;
@@ -59,11 +63,10 @@ final class Fixture {
         for (int e = 0; e < epochLoss.length; e++) {
             epochLoss[e] = 0.3 + 0.4 / (1 + e % 16) + 0.02 * (e % 5);
         }
-        Object generatedTraining = newTraining(hookCase);
-        Object reflectionTraining = newTraining(hookCase);
-        Object floorTraining = newTraining(hookCase);
-        Object listenerTraining = newTraining(hookCase);
-        this.training = generatedTraining;
+        this.generatedTraining = newTraining(hookCase);
+        this.reflectionTraining = newTraining(hookCase);
+        this.floorTraining = newTraining(hookCase);
+        this.listenerTraining = newTraining(hookCase);
         MapLogs mapLogs = new MapLogs(NAMES);
         if (hookCase == Case.FULL_SET) {
             for (Object t : List.of(generatedTraining, reflectionTraining, floorTraining)) {
