@@ -83,6 +83,7 @@ public final class ProfileSummary {
 
         Map<String, Cell> byPhase = new LinkedHashMap<>();
         Map<String, Cell> byLeaf = new LinkedHashMap<>();
+        Map<String, Cell> allocationByPhase = new LinkedHashMap<>();
         Cell total = new Cell(0, 0);
         for (RecordedEvent e : samples) {
             RecordedStackTrace stack = e.getStackTrace();
@@ -110,6 +111,9 @@ public final class ProfileSummary {
             byPhase.merge(phase, new Cell(0, 0).add(isNative, ms), (a, b) -> a.add(isNative, ms));
             String leaf = frames.isEmpty() ? "?" : method(frames.get(0));
             byLeaf.merge(leaf, new Cell(0, 0).add(isNative, ms), (a, b) -> a.add(isNative, ms));
+            if (isAllocation(leaf)) {
+                allocationByPhase.merge(phase, new Cell(0, 0).add(isNative, ms), (a, b) -> a.add(isNative, ms));
+            }
             total = total.add(isNative, ms);
         }
 
@@ -120,6 +124,8 @@ public final class ProfileSummary {
                 total.nativeMs, execPeriod, nativePeriod, gcCount, gcMs));
         table(md, "trainer line -> ND4J call", byPhase, total.total(), 40);
         table(md, "leaf frame (where the sample landed)", byLeaf, total.total(), 25);
+        table(md, "native memory allocation (allocateDataBuffer, javacpp's physicalBytes check) by trainer line",
+                allocationByPhase, total.total(), 15);
         System.out.print(md);
     }
 
@@ -131,6 +137,12 @@ public final class ProfileSummary {
                 .forEach(e -> md.append(String.format(Locale.ROOT, "| `%s` | %.1f%% | %.0f | %.0f |%n", e.getKey(),
                         100 * e.getValue().total() / total, e.getValue().javaMs, e.getValue().nativeMs)));
         md.append('\n');
+    }
+
+    /** Samples inside ND4J's buffer allocation or javacpp's memory accounting that runs with it. */
+    private static boolean isAllocation(String leaf) {
+        return leaf.equals("Nd4jCpu.allocateDataBuffer") || leaf.startsWith("Pointer.physicalBytes")
+                || leaf.equals("Nd4jCpu.dbCreateExternalDataBuffer") || leaf.equals("Pointer.deallocator");
     }
 
     private static boolean isTrainer(RecordedFrame f) {

@@ -8,6 +8,7 @@ import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.GradientUpdater;
@@ -84,6 +85,10 @@ public final class OpCosts {
             updater.applyUpdater(work, iteration[0]++, 0);
         });
         time("  the refill alone: assign, 203,530 params", 500, () -> work.assign(gradient));
+        INDArray m = Nd4j.create(DataType.FLOAT, 1, params);
+        INDArray v = Nd4j.create(DataType.FLOAT, 1, params);
+        time("  the AdamUpdater op alone, on separate contiguous m and v (not views of one state)", 200,
+                () -> Nd4j.exec(new AdamUpdater(work, v, m, 1e-3, 0.9, 0.999, 1e-8, iteration[0]++)));
         time("native allocation: Nd4j.create float [1, 203530]", 200,
                 () -> Nd4j.create(DataType.FLOAT, 1, params));
         time("params.subi(update), 203,530 params", 500, () -> flat.subi(update));
