@@ -9,8 +9,11 @@
 #   benchmarks/run.sh --profile       # JFR profile of our trainer on 784-256-10 (OMP_NUM_THREADS=1), its summary
 #                                     # (profile.md) and the cost of each ND4J call it makes (op-costs.md)
 #
-# Options: --out DIR (default benchmarks/target/results/<UTC time>), --no-build, --skip-jmh, --skip-e2e.
-# Environment: JMH_ARGS replaces the JMH iteration settings; E2E_ARGS adds EndToEnd options (e.g. "--epochs 7").
+# Options: --out DIR (default benchmarks/target/results/<UTC time>-<mode>; an existing folder is added to),
+# --no-build, --skip-jmh, --skip-e2e, --configs "omp1-env omp2-noenv ..." (end-to-end settings to run; default all
+# four: omp{1,2}-{env,noenv}).
+# Environment: JMH_ARGS replaces the JMH iteration settings; E2E_ARGS adds EndToEnd options (e.g. "--epochs 7");
+# E2E_BUDGET_S caps the measured seconds of one variant (default 90: a thrashing setting cannot hold the run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export LC_ALL=C
@@ -20,6 +23,7 @@ out=""
 build=1
 jmh=1
 e2e=1
+configs="omp1-env omp1-noenv omp2-env omp2-noenv"
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) mode=smoke ;;
@@ -28,6 +32,7 @@ while [ $# -gt 0 ]; do
     --no-build) build=0 ;;
     --skip-jmh) jmh=0 ;;
     --skip-e2e) e2e=0 ;;
+    --configs) configs="$2"; shift ;;
     *) echo "unknown option $1; see the comment at the top of $0" >&2; exit 2 ;;
   esac
   shift
@@ -52,6 +57,8 @@ if [ "$mode" != smoke ] && [ ! -e "$data/train-images-idx3-ubyte.gz" ] && [ ! -e
 fi
 
 # The machine and the settings, with the load before and after (the numbers are only as quiet as the machine).
+# A second run.sh into the same folder adds its own section.
+if [ -s "$out/machine.txt" ]; then echo "---- continued: run.sh $mode, configs: $configs" >> "$out/machine.txt"; fi
 {
   echo "date (UTC):   $(date -u '+%Y-%m-%d %H:%M')"
   echo "commit:       $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ' (with local changes)')"
@@ -62,7 +69,7 @@ fi
   echo "java:         $(java -version 2>&1 | head -1)"
   echo "OpenBLAS env: OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset} OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-unset}"
   echo "load before:  $(uptime)"
-} > "$out/machine.txt"
+} >> "$out/machine.txt"
 log_load() { echo "load $1: $(uptime)" >> "$out/machine.txt"; }
 
 if [ "$mode" = profile ]; then
@@ -112,20 +119,23 @@ if [ "$e2e" = 1 ]; then
       ${E2E_ARGS:-} > "$out/e2e.log" 2>&1 || { tail -40 "$out/e2e.log"; exit 1; }
     grep -E '^\[(smoke|omp)|^  ' "$out/e2e.log"
   else
-    accuracy=15
-    for threads in 1 2; do
-      for blas in env noenv; do
-        config="omp$threads-$blas"
-        echo "== end to end, $config"
-        unset_blas=()
-        if [ "$blas" = noenv ]; then unset_blas=(-u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE); fi
-        env "${unset_blas[@]}" OMP_NUM_THREADS="$threads" "${java[@]}" org.callbacks4j.benchmarks.e2e.EndToEnd \
-          --out "$out" --config "$config" --accuracy-epochs "$accuracy" ${E2E_ARGS:-} > "$out/e2e-$config.log" 2>&1 \
-          || { tail -40 "$out/e2e-$config.log"; exit 1; }
-        grep -E '^\[(smoke|omp)|^  ' "$out/e2e-$config.log"
-        accuracy=0
-        log_load "after $config"
-      done
+    for config in $configs; do
+      case "$config" in
+        omp1-env|omp2-env|omp1-noenv|omp2-noenv) ;;
+        *) echo "unknown config $config; use omp1-env, omp1-noenv, omp2-env, omp2-noenv" >&2; exit 2 ;;
+      esac
+      threads="${config:3:1}"
+      echo "== end to end, $config"
+      unset_blas=()
+      if [ "${config#*-}" = noenv ]; then unset_blas=(-u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE); fi
+      # Test accuracy once, in the machine's own setting.
+      accuracy=0
+      if [ "$config" = omp1-env ]; then accuracy=15; fi
+      env "${unset_blas[@]}" OMP_NUM_THREADS="$threads" "${java[@]}" org.callbacks4j.benchmarks.e2e.EndToEnd \
+        --out "$out" --config "$config" --accuracy-epochs "$accuracy" --budget-s "${E2E_BUDGET_S:-90}" \
+        ${E2E_ARGS:-} > "$out/e2e-$config.log" 2>&1 || { tail -40 "$out/e2e-$config.log"; exit 1; }
+      grep -E '^\[(smoke|omp)|^  ' "$out/e2e-$config.log"
+      log_load "after $config"
     done
   fi
 fi

@@ -117,7 +117,8 @@ public final class Report {
         md.append("## ").append(title).append("\n\n");
         md.append("Per batch: ns per batch of the trainer's batch loop around a stubbed train step, and bytes allocated "
                 + "per batch (`gc.alloc.rate.norm`). Per epoch: ns and bytes per epoch of the work around the batch "
-                + "loop. ± is JMH's 99.9% error.\n\n");
+                + "loop. ± is JMH's 99.9% error. \"Above the floor\" is each variant's score minus the hand-written "
+                + "one: the cost of the dispatch itself, without the work every variant shares.\n\n");
         Map<String, Object> ratios = new LinkedHashMap<>();
         for (String kind : new String[] {"BatchDispatchBenchmark", "EpochDispatchBenchmark"}) {
             boolean batch = kind.startsWith("Batch");
@@ -126,8 +127,9 @@ public final class Report {
             }
             md.append("### ").append(batch ? "Per batch" : "Per epoch").append("\n\n");
             md.append("| case | hand-written (floor) | generated | reflection | listener + map | generated / floor "
-                    + "| reflection / generated | listeners / generated |\n");
-            md.append("|---|---|---|---|---|---|---|---|\n");
+                    + "| reflection / generated | listeners / generated | above the floor: generated, reflection, "
+                    + "listeners |\n");
+            md.append("|---|---|---|---|---|---|---|---|---|\n");
             for (String c : CASES) {
                 if (byShort.keySet().stream().noneMatch(k -> k.startsWith(kind + ".") && k.endsWith("/" + c))) {
                     continue;
@@ -143,16 +145,24 @@ public final class Report {
                 double gf = ratio(gen, floor);
                 double rg = ratio(refl, gen);
                 double lg = ratio(list, gen);
-                md.append(" | ").append(x(gf)).append(" | ").append(x(rg)).append(" | ").append(x(lg)).append(" |\n");
+                double ga = above(gen, floor);
+                double ra = above(refl, floor);
+                double la = above(list, floor);
+                md.append(" | ").append(x(gf)).append(" | ").append(x(rg)).append(" | ").append(x(lg))
+                        .append(String.format(Locale.ROOT, batch ? " | %+.1f, %+.1f, %+.1f ns |%n"
+                                : " | %+.0f, %+.0f, %+.0f ns |%n", ga, ra, la));
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("generated_over_floor", gf);
                 r.put("reflection_over_generated", rg);
                 r.put("listeners_over_generated", lg);
+                r.put("generated_minus_floor_ns", ga);
+                r.put("reflection_minus_floor_ns", ra);
+                r.put("listeners_minus_floor_ns", la);
                 ratios.put((batch ? "batch/" : "epoch/") + c, r);
             }
             Jmh none = byShort.get("NoCallbacksBenchmark." + (batch ? "batch" : "epoch") + "/");
             if (none != null) {
-                md.append("| no callbacks at all | | ").append(cell(none, batch)).append(" | | | | | |\n");
+                md.append("| no callbacks at all | | ").append(cell(none, batch)).append(" | | | | | | |\n");
             }
             md.append('\n');
         }
@@ -165,6 +175,10 @@ public final class Report {
 
     private static double ratio(Jmh a, Jmh b) {
         return a == null || b == null ? Double.NaN : a.score / b.score;
+    }
+
+    private static double above(Jmh a, Jmh floor) {
+        return a == null || floor == null ? Double.NaN : a.score - floor.score;
     }
 
     private static String cell(Jmh j, boolean batch) {
@@ -217,8 +231,9 @@ public final class Report {
             }
         }
         md.append("## Training, end to end (Fashion-MNIST, batch 128, Adam 1e-3, float32)\n\n");
-        md.append("Median epoch time in seconds over the measured epochs (count in brackets), after warm-up. "
-                + "Configurations:\n\n");
+        md.append("Median epoch time in seconds over the measured epochs, after warm-up; in brackets the number of "
+                + "epochs (fewer than asked where the variant ran out of its time budget) and the fastest and slowest "
+                + "epoch. Configurations:\n\n");
         settings.forEach((c, s) -> md.append("- `").append(c).append("`: ").append(s).append('\n'));
         md.append('\n');
 
@@ -235,8 +250,8 @@ public final class Report {
                     double[] s = measured(epochs, config, network, variant, Epoch::seconds);
                     double med = median(s);
                     m.put(variant, med);
-                    md.append(" | ").append(Double.isNaN(med) ? "" : String.format(Locale.ROOT, "%.3f (%d)", med,
-                            s.length));
+                    md.append(" | ").append(Double.isNaN(med) ? "" : String.format(Locale.ROOT, "%.3f (n=%d, %.2f–%.2f)",
+                            med, s.length, Arrays.stream(s).min().orElse(med), Arrays.stream(s).max().orElse(med)));
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("config", config);
                     row.put("network", network);

@@ -53,12 +53,13 @@ class ReportTest {
         String md = Files.readString(dir.resolve("results.md"));
         String json = Files.readString(dir.resolve("results.json"));
         // 5 measured epochs: median 3 s; DL4J / ours = 12 / 3; ours / gemm = 3 / 1.5; full set +1%.
-        assertThat(md).contains("| `c1` | 3.000 (5) | 3.030 (5) | 12.000 (5) | 1.500 (5) | +1.0% | 4.00x | 2.00x |");
+        assertThat(md).contains("| `c1` | 3.000 (n=5, 1.00–5.00) | 3.030 (n=5, 3.03–3.03) "
+                + "| 12.000 (n=5, 10.00–14.00) | 1.500 (n=5, 1.50–1.50) | +1.0% | 4.00x | 2.00x |");
         assertThat(json).contains("\"dl4j_over_ours\": 4.00000");
         // Bytes per batch below half a byte are JMH's bookkeeping: reported as 0 B.
         assertThat(md).contains("12.0 ± 1.0 ns, 0 B");
         assertThat(md).contains("72.0 ± 1.0 ns, 240 B");
-        assertThat(md).contains("| 1.20x |  | 6.00x |");
+        assertThat(md).contains("| 1.20x |  | 6.00x | +2.0, NaN, +62.0 ns |");
         assertThat(md).contains("First epoch at or above 88%: 2.");
         // 30 ms of 3.03 s in the hooks, of which 20 ms checkpoint.
         assertThat(md).contains("| 784-256-10 | `c1` | 30.0 ms | 1.0% | 20.0 ms | 5.0 ms | 4.0 ms | 1.0 ms |");

@@ -39,11 +39,15 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * java -cp ... org.callbacks4j.benchmarks.e2e.EndToEnd --out DIR --config omp1-env [--epochs 5]
  *     [--warmup-epochs 2] [--warmup-batches 64]
  *     [--networks 784-256-10,784-512-256-10] [--variants ours-none,ours-full,dl4j,gemm] [--accuracy-epochs 15]
- *     [--data /usr/share/datasets/fashion-mnist] [--rows N] [--smoke]
+ *     [--data /usr/share/datasets/fashion-mnist] [--rows N] [--budget-s S] [--smoke]
  * </pre>
  *
  * <p>Warm-up: before its measured epochs, each variant runs {@code --warmup-epochs} epochs over the first
  * {@code --warmup-batches} batches, on a fresh model (JIT and ND4J warm, without paying for whole warm-up epochs).
+ *
+ * <p>{@code --budget-s S}: a variant stops measuring once its measured epochs took S seconds (at least one epoch
+ * runs), so that a setting that thrashes (OpenMP threads fighting other processes for the cores) cannot hold the
+ * run for an hour; the tables show how many epochs each median is over.
  *
  * <p>{@code --smoke}: 2,048 training rows (synthetic ones if the IDX files are absent), 2 warm-up epochs of 4 batches,
  * 2 measured epochs, 2 accuracy epochs; it checks that every run produced finite losses and says nothing about time.
@@ -64,6 +68,7 @@ public final class EndToEnd {
     private int warmupEpochs;
     private int warmupBatches;
     private int trainBatches;
+    private long budgetNanos;
 
     private EndToEnd(Path out, String config, Writer csv) {
         this.out = out;
@@ -86,6 +91,7 @@ public final class EndToEnd {
         int epochs = Integer.parseInt(opt.getOrDefault("epochs", smoke ? "2" : "5"));
         int accuracyEpochs = Integer.parseInt(opt.getOrDefault("accuracy-epochs", smoke ? "2" : "0"));
         int rows = Integer.parseInt(opt.getOrDefault("rows", smoke ? "2048" : "0"));
+        double budgetSeconds = Double.parseDouble(opt.getOrDefault("budget-s", "0"));
         List<String> networks = List.of(opt.getOrDefault("networks", "784-256-10,784-512-256-10").split(","));
         List<String> variants = List.of(opt.getOrDefault("variants", "ours-none,ours-full,dl4j,gemm").split(","));
         Path dataDir = Path.of(opt.getOrDefault("data", FashionMnist.DEFAULT_DIR.toString()));
@@ -126,6 +132,7 @@ public final class EndToEnd {
             run.warmupEpochs = warmupEpochs;
             run.warmupBatches = warmupBatches;
             run.trainBatches = (train.rows() + BATCH_SIZE - 1) / BATCH_SIZE;
+            run.budgetNanos = (long) (budgetSeconds * 1e9);
             run.writeEnvironment(source, train.rows(), test.rows());
             INDArray x = Nd4j.create(train.pixels(), new long[] {train.rows(), FashionMnist.PIXELS}, DataType.FLOAT);
             INDArray y = Nd4j.create(train.oneHot(), new long[] {train.rows(), FashionMnist.CLASSES}, DataType.FLOAT);
@@ -182,9 +189,9 @@ public final class EndToEnd {
 
     private void oursNone(String network, int[] widths, Dataset train, Dataset warmupSet, int epochs)
             throws IOException {
-        EpochClock warm = new EpochClock(warmupEpochs);
+        EpochClock warm = new EpochClock(warmupEpochs, 0);
         trainer().fit(model(widths), warmupSet, fit(warmupEpochs), warm);
-        EpochClock clock = new EpochClock(epochs);
+        EpochClock clock = new EpochClock(epochs, budgetNanos);
         trainer().fit(model(widths), train, fit(epochs), clock);
         record(network, "ours-none", warm.times, clock.times, null, null);
     }
@@ -193,9 +200,9 @@ public final class EndToEnd {
             throws IOException {
         Path scratch = Files.createTempDirectory(out.toAbsolutePath(), "full-callbacks-");
         try {
-            FullCallbacks warm = new FullCallbacks(scratch.resolve("warm-up"), warmupEpochs);
+            FullCallbacks warm = new FullCallbacks(scratch.resolve("warm-up"), warmupEpochs, 0);
             trainer().fit(model(widths), warmupSet, fit(warmupEpochs), warm);
-            FullCallbacks callbacks = new FullCallbacks(scratch.resolve("measured"), epochs);
+            FullCallbacks callbacks = new FullCallbacks(scratch.resolve("measured"), epochs, budgetNanos);
             trainer().fit(model(widths), train, fit(epochs), callbacks);
             record(network, "ours-full", warm.times, callbacks.times, null, callbacks);
             if (callbacks.checkpointsWritten == 0 || !Files.exists(scratch.resolve("measured/history.csv"))) {
@@ -208,16 +215,16 @@ public final class EndToEnd {
 
     private void dl4j(String network, int[] widths, INDArray x, INDArray y, INDArray testX, INDArray testY,
             int epochs, boolean smoke) throws IOException {
-        EpochTimes warm = dl4jEpochs(new Dl4jBaseline(widths, head(x), head(y), BATCH_SIZE, SEED), warmupEpochs);
+        EpochTimes warm = dl4jEpochs(new Dl4jBaseline(widths, head(x), head(y), BATCH_SIZE, SEED), warmupEpochs, 0);
         Dl4jBaseline dl4j = new Dl4jBaseline(widths, x, y, BATCH_SIZE, SEED);
-        EpochTimes times = dl4jEpochs(dl4j, epochs);
+        EpochTimes times = dl4jEpochs(dl4j, epochs, budgetNanos);
         double accuracy = smoke ? dl4j.accuracy(testX, testY) : Double.NaN;
         record(network, "dl4j", warm, times, accuracy, null);
     }
 
-    private static EpochTimes dl4jEpochs(Dl4jBaseline dl4j, int epochs) {
+    private static EpochTimes dl4jEpochs(Dl4jBaseline dl4j, int epochs, long budgetNanos) {
         EpochTimes times = new EpochTimes(epochs);
-        for (int e = 0; e < epochs; e++) {
+        for (int e = 0; e < epochs && !times.overBudget(budgetNanos); e++) {
             times.begin();
             double loss = dl4j.epoch(SEED);
             times.end(loss);
@@ -226,17 +233,17 @@ public final class EndToEnd {
     }
 
     private void gemm(String network, int[] widths, INDArray x, int epochs) throws IOException {
-        EpochTimes warm = gemmEpochs(new GemmBound(widths, head(x), BATCH_SIZE), warmupEpochs);
-        EpochTimes times = gemmEpochs(new GemmBound(widths, x, BATCH_SIZE), epochs);
+        EpochTimes warm = gemmEpochs(new GemmBound(widths, head(x), BATCH_SIZE), warmupEpochs, 0);
+        EpochTimes times = gemmEpochs(new GemmBound(widths, x, BATCH_SIZE), epochs, budgetNanos);
         record(network, "gemm", warm, times, null, null);
-        double best = Arrays.stream(times.nanos).min().orElse(0) / 1e9;
+        double best = Arrays.stream(times.nanos, 0, times.count).min().orElse(0) / 1e9;
         System.out.printf(Locale.ROOT, "  gemm: %.1f GFLOP/s at the fastest epoch%n",
                 GemmBound.flops(widths, (int) x.size(0)) / best / 1e9);
     }
 
-    private static EpochTimes gemmEpochs(GemmBound bound, int epochs) {
+    private static EpochTimes gemmEpochs(GemmBound bound, int epochs, long budgetNanos) {
         EpochTimes times = new EpochTimes(epochs);
-        for (int e = 0; e < epochs; e++) {
+        for (int e = 0; e < epochs && !times.overBudget(budgetNanos); e++) {
             times.begin();
             bound.epoch();
             times.end(Double.NaN);

@@ -3,6 +3,7 @@ package org.callbacks4j.benchmarks.e2e;
 import org.callbacks4j.Logs;
 import org.callbacks4j.OnEpochBegin;
 import org.callbacks4j.OnEpochEnd;
+import org.callbacks4j.TrainingContext;
 
 /**
  * The only callback of the "no callbacks" runs: an epoch clock. It has no batch hooks, so its dispatcher asks the
@@ -12,9 +13,12 @@ import org.callbacks4j.OnEpochEnd;
 public class EpochClock {
 
     final EpochTimes times;
+    private final long budgetNanos;
 
-    EpochClock(int epochs) {
+    /** @param budgetNanos stop the fit once its measured epochs took this long (0: run all epochs) */
+    EpochClock(int epochs, long budgetNanos) {
         this.times = new EpochTimes(epochs);
+        this.budgetNanos = budgetNanos;
     }
 
     @OnEpochBegin
@@ -23,7 +27,10 @@ public class EpochClock {
     }
 
     @OnEpochEnd
-    void stop(Logs logs) {
+    void stop(Logs logs, TrainingContext context) {
         times.end(logs);
+        if (times.overBudget(budgetNanos)) {
+            context.stopTraining();
+        }
     }
 }

@@ -48,4 +48,13 @@ final class EpochTimes {
     void end(Logs logs) {
         end(logs.get("loss"));
     }
+
+    /** Whether the epochs so far took at least {@code budgetNanos} (never with a budget of 0). */
+    boolean overBudget(long budgetNanos) {
+        long total = 0;
+        for (int i = 0; i < count; i++) {
+            total += nanos[i];
+        }
+        return budgetNanos > 0 && total >= budgetNanos;
+    }
 }

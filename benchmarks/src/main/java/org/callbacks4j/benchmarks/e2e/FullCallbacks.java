@@ -70,8 +70,12 @@ public class FullCallbacks {
     private long hookNanosAtEpochStart;
     int checkpointsWritten;
 
-    FullCallbacks(Path dir, int epochs) {
+    private final long budgetNanos;
+
+    /** @param budgetNanos stop the fit once its measured epochs took this long (0: run all epochs) */
+    FullCallbacks(Path dir, int epochs, long budgetNanos) {
         this.dir = dir;
+        this.budgetNanos = budgetNanos;
         this.times = new EpochTimes(epochs);
         this.checkpointNanos = new long[epochs];
         this.csvNanos = new long[epochs];
@@ -156,8 +160,11 @@ public class FullCallbacks {
     }
 
     @OnEpochEnd
-    void stopClock(Logs epochLogs) {
+    void stopClock(Logs epochLogs, TrainingContext context) {
         times.end(epochLogs);
+        if (times.overBudget(budgetNanos)) {
+            context.stopTraining();
+        }
         times.hookNanos[times.count - 1] = hookNanos - hookNanosAtEpochStart;
         hookNanosAtEpochStart = hookNanos;
     }
