@@ -13,7 +13,7 @@
 # --no-build, --skip-jmh, --skip-e2e, --configs "omp1-env omp2-noenv ..." (end-to-end settings to run; default all
 # four: omp{1,2}-{env,noenv}).
 # Environment: JMH_ARGS replaces the JMH iteration settings; E2E_ARGS adds EndToEnd options (e.g. "--epochs 7");
-# E2E_BUDGET_S caps the measured seconds of one variant (default 90: a thrashing setting cannot hold the run).
+# E2E_BUDGET_S caps the measured seconds of one variant (default 45: a thrashing setting cannot hold the run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export LC_ALL=C
@@ -132,7 +132,7 @@ if [ "$e2e" = 1 ]; then
       accuracy=0
       if [ "$config" = omp1-env ]; then accuracy=15; fi
       env "${unset_blas[@]}" OMP_NUM_THREADS="$threads" "${java[@]}" org.callbacks4j.benchmarks.e2e.EndToEnd \
-        --out "$out" --config "$config" --accuracy-epochs "$accuracy" --budget-s "${E2E_BUDGET_S:-90}" \
+        --out "$out" --config "$config" --accuracy-epochs "$accuracy" --budget-s "${E2E_BUDGET_S:-45}" \
         ${E2E_ARGS:-} > "$out/e2e-$config.log" 2>&1 || { tail -40 "$out/e2e-$config.log"; exit 1; }
       grep -E '^\[(smoke|omp)|^  ' "$out/e2e-$config.log"
       log_load "after $config"
