@@ -70,9 +70,9 @@ final class Fixture {
         MapLogs mapLogs = new MapLogs(NAMES);
         if (hookCase == Case.FULL_SET) {
             for (Object t : List.of(generatedTraining, reflectionTraining, floorTraining)) {
-                ((FullSetTraining) t).prepare(epochLogs, batchLogs, epochLogs::put, BATCHES);
+                ((FullSetTraining) t).prepare(new BenchPlan(epochLogs, epochLogs::put, context), BATCHES);
             }
-            ((FullSetTraining) listenerTraining).prepare(mapLogs, mapLogs, mapLogs::set, BATCHES);
+            ((FullSetTraining) listenerTraining).prepare(new BenchPlan(mapLogs, mapLogs::set, context), BATCHES);
         }
 
         CallbackDispatcher dispatcher = Dispatchers.of(generatedTraining);

@@ -1,6 +1,7 @@
 package org.callbacks4j.benchmarks.e2e;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -199,13 +200,15 @@ public final class EndToEnd {
     private void oursFull(String network, int[] widths, Dataset train, Dataset warmupSet, int epochs)
             throws IOException {
         Path scratch = Files.createTempDirectory(out.toAbsolutePath(), "full-callbacks-");
-        try {
+        // The trainer's own progress bar, drawn as on a terminal (live redraws), into a file.
+        try (PrintStream progress = new PrintStream(
+                Files.newOutputStream(scratch.resolve("progress.txt")), false, StandardCharsets.UTF_8)) {
             FullCallbacks warm = new FullCallbacks(scratch.resolve("warm-up"), warmupEpochs, 0);
-            trainer().fit(model(widths), warmupSet, fit(warmupEpochs), warm);
+            trainer().fit(model(widths), warmupSet, fit(warmupEpochs).verbose(1).progressOutput(progress, true), warm);
             FullCallbacks callbacks = new FullCallbacks(scratch.resolve("measured"), epochs, budgetNanos);
-            trainer().fit(model(widths), train, fit(epochs), callbacks);
+            trainer().fit(model(widths), train, fit(epochs).verbose(1).progressOutput(progress, true), callbacks);
             record(network, "ours-full", warm.times, callbacks.times, null, callbacks);
-            if (callbacks.checkpointsWritten == 0 || !Files.exists(scratch.resolve("measured/history.csv"))) {
+            if (callbacks.checkpointsWritten() == 0 || !Files.exists(scratch.resolve("measured/history.csv"))) {
                 problems.add(network + " ours-full wrote no checkpoint or no CSV log");
             }
         } finally {

@@ -77,12 +77,12 @@ class DispatchVariantsTest {
     void fullSetVariantsTakeTheSamePolicyDecisions() {
         assertSame(Fixture.Case.FULL_SET, t -> {
             FullSetTraining s = (FullSetTraining) t;
-            return s.saves + " " + s.lastCheckpoint + " " + s.earlyStop.waitCount() + " "
+            return s.checkpoint.saves() + " " + s.checkpoint.lastSaved() + " " + s.earlyStop.waitCount() + " "
                     + s.plateau.waitCount() + " " + s.terminateOnNaN.outcome();
         });
         FullSetTraining generated = (FullSetTraining) run(Fixture.Case.FULL_SET, Variant.GENERATED);
-        assertThat(generated.saves).isGreaterThan(0);
-        assertThat(generated.lastCheckpoint).startsWith("runs/bench/ckpt-");
+        assertThat(generated.checkpoint.saves()).isGreaterThan(0);
+        assertThat(generated.checkpoint.lastSaved()).startsWith("runs/bench/ckpt-");
     }
 
     @Test
