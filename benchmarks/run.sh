@@ -8,6 +8,8 @@
 #                                     # checks that everything runs, says nothing about time (CI)
 #   benchmarks/run.sh --profile       # JFR profile of our trainer on 784-256-10 (OMP_NUM_THREADS=1), its summary
 #                                     # (profile.md) and the cost of each ND4J call it makes (op-costs.md)
+#   benchmarks/run.sh --observers     # the cost of watching: the digits sample's epoch with the progress bar, the
+#                                     # CSV log, TensorBoard, all of them, none, and History.plot (digits-observers.md)
 #
 # Options: --out DIR (default benchmarks/target/results/<UTC time>-<mode>; an existing folder is added to),
 # --no-build, --skip-jmh, --skip-e2e, --configs "omp1-env omp2-noenv ..." (end-to-end settings to run; default all
@@ -28,6 +30,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) mode=smoke ;;
     --profile) mode=profile ;;
+    --observers) mode=observers ;;
     --out) out="$2"; shift ;;
     --no-build) build=0 ;;
     --skip-jmh) jmh=0 ;;
@@ -84,6 +87,15 @@ if [ "$mode" = profile ]; then
   # The same calls one by one: wall time and Java heap per call.
   OMP_NUM_THREADS=1 "${java[@]}" org.callbacks4j.benchmarks.e2e.OpCosts 2>/dev/null | grep -E '^\||^OMP' \
     | tee "$out/op-costs.md"
+  log_load after
+  exit 0
+fi
+
+if [ "$mode" = observers ]; then
+  # Interleaved rounds of the five variants on the digits sample, one thread (OBSERVERS_ARGS: e.g. "--rounds 9").
+  OMP_NUM_THREADS=1 "${java[@]}" org.callbacks4j.benchmarks.e2e.DigitsObservers --out "$out/digits-observers" \
+    ${OBSERVERS_ARGS:-} 2>/dev/null | grep -v '^round'
+  cp "$out/digits-observers/results.md" "$out/digits-observers.md"
   log_load after
   exit 0
 fi
