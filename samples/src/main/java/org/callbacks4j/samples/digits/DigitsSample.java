@@ -61,11 +61,11 @@ public final class DigitsSample {
      * The training rows (head) and the test rows held out from training (tail, 15%). The file lists the digits in
      * writer order, so it is shuffled once (seeded) first, making the held-out tail a fair sample.
      */
-    static Dataset.Split splits() {
+    public static Dataset.Split splits() {
         return DigitsData.load().shuffled(7).split(0.15);
     }
 
-    static Sequential model() {
+    public static Sequential model() {
         return Sequential.input(DigitsData.PIXELS)
                 .dense(128, Activation.RELU)
                 .dense(DigitsData.CLASSES, Activation.SOFTMAX)
@@ -73,7 +73,7 @@ public final class DigitsSample {
                 .build();
     }
 
-    static Trainer trainer() {
+    public static Trainer trainer() {
         return Trainer.builder()
                 .loss(Loss.SOFTMAX_CROSS_ENTROPY)
                 .optimizer(Adam.lr(1e-3))
