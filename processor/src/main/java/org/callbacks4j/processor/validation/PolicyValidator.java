@@ -590,14 +590,8 @@ final class PolicyValidator {
 
     private Optional<PoliciesDescriptor.CsvLogger> csvLogger(Declared d, ValidationReport report) {
         Attributes a = d.attributes();
-        boolean ok = true;
         String path = a.string("value");
-        if (path.isEmpty()) {
-            report.valueError(
-                    Message.EMPTY_PATH, d.declaring(), a.mirror(), a.explicit("value"), d.display(), "file path",
-                    "runs/history.csv");
-            ok = false;
-        }
+        boolean ok = notEmpty(d, "file path", "runs/history.csv", report);
         String separator = a.string("separator");
         String problem = null;
         if (separator.length() != 1) {
@@ -623,16 +617,21 @@ final class PolicyValidator {
                 : Optional.empty();
     }
 
+    /** Reports an empty {@code value} (a file or folder of the {@code what} kind); false if it is empty. */
+    private static boolean notEmpty(Declared d, String what, String example, ValidationReport report) {
+        Attributes a = d.attributes();
+        if (!a.string("value").isEmpty()) {
+            return true;
+        }
+        report.valueError(
+                Message.EMPTY_PATH, d.declaring(), a.mirror(), a.explicit("value"), d.display(), what, example);
+        return false;
+    }
+
     private Optional<PoliciesDescriptor.TensorBoard> tensorBoard(Declared d, ValidationReport report) {
         Attributes a = d.attributes();
-        boolean ok = true;
         String logDir = a.string("value");
-        if (logDir.isEmpty()) {
-            report.valueError(
-                    Message.EMPTY_PATH, d.declaring(), a.mirror(), a.explicit("value"), d.display(), "log directory",
-                    "runs/tb");
-            ok = false;
-        }
+        boolean ok = notEmpty(d, "log directory", "runs/tb", report);
         ok &= notNegative(
                 d,
                 "updateFreq",
@@ -645,14 +644,8 @@ final class PolicyValidator {
 
     private Optional<PoliciesDescriptor.BackupAndRestore> backupAndRestore(Declared d, ValidationReport report) {
         Attributes a = d.attributes();
-        boolean ok = true;
         String dir = a.string("value");
-        if (dir.isEmpty()) {
-            report.valueError(
-                    Message.EMPTY_PATH, d.declaring(), a.mirror(), a.explicit("value"), d.display(), "backup folder",
-                    "runs/backup");
-            ok = false;
-        }
+        boolean ok = notEmpty(d, "backup folder", "runs/backup", report);
         ok &= notNegative(
                 d,
                 "saveFreq",
