@@ -27,6 +27,7 @@ final class EventFile implements Closeable {
 
     private final Path path;
     private final FileChannel channel;
+    private final BackgroundForce force;
     private final TfRecordBuffer records = new TfRecordBuffer();
     /** The file's length and the CRC-32C of all its bytes, for a backup's {@link #length()} and {@link #crc32c()}. */
     private final CRC32C checksum;
@@ -36,6 +37,7 @@ final class EventFile implements Closeable {
     private EventFile(Path path, FileChannel channel, CRC32C checksum, long length) {
         this.path = path;
         this.channel = channel;
+        this.force = new BackgroundForce(channel, "TensorBoard event file " + path.toAbsolutePath());
         this.checksum = checksum;
         this.length = length;
     }
@@ -106,7 +108,22 @@ final class EventFile implements Closeable {
     }
 
     /**
-     * Writes the staged records to the file with one write call; with {@code force}, also to the device.
+     * Writes the staged records to the file with one write call, then forces the file to the device in the
+     * background ({@link BackgroundForce}): what a process that dies later wrote is in the file either way.
+     *
+     * @throws IOException naming the file
+     */
+    void flushForcingLater() throws IOException {
+        flush(false);
+        try {
+            force.later();
+        } catch (IOException e) {
+            throw new IOException("cannot write TensorBoard event file " + path.toAbsolutePath() + ": " + e, e);
+        }
+    }
+
+    /**
+     * Writes the staged records to the file with one write call; with {@code force}, also to the device, now.
      *
      * @throws IOException naming the file
      */
@@ -119,7 +136,7 @@ final class EventFile implements Closeable {
                 length += staged;
             }
             if (force) {
-                channel.force(false);
+                this.force.now();
             }
         } catch (IOException e) {
             records.clear();
@@ -141,6 +158,7 @@ final class EventFile implements Closeable {
         try {
             flush(true);
         } finally {
+            force.awaitPending();
             channel.close();
         }
     }

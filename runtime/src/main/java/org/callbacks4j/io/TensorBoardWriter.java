@@ -29,10 +29,12 @@ import org.callbacks4j.Logs;
  * <p>Values are stored as float32 {@code simple_value}s (what every TensorBoard reader accepts as a scalar, see
  * {@code tensorboard-format.md} 1.3); the file format and its framing are in {@link TfRecordBuffer}.
  *
- * <p>Crash safety: an epoch's records reach the file in one write per run and are forced to the device before
- * {@link #writeEpoch} returns; a recorded batch reaches the file (the OS, not yet the device) before
- * {@link #writeBatch} returns. So a crash after epoch N leaves every record of epochs 0..N-1, and a killed process
- * loses no recorded batch either. Readers tolerate a record cut short by a crash inside a write.
+ * <p>Crash safety: an epoch's records reach the file in one write per run before {@link #writeEpoch} returns, and are
+ * then forced to the device in the background ({@link BackgroundForce}; synchronously by {@link #position()}, before
+ * a backup records the lengths, and by {@link #close()}); a recorded batch reaches the file (the OS, not yet the
+ * device) before {@link #writeBatch} returns. So a process that dies after epoch N leaves every record of epochs
+ * 0..N-1 and every recorded batch; after a power cut the last records may be missing. Readers tolerate a record cut
+ * short by a crash inside a write.
  *
  * <p>Cost: epochs allocate a little (one list of names); batches allocate nothing after the first recorded one, which
  * fixes the batch names and encodes their tags once. Each recorded batch costs one {@code write} call.
@@ -166,7 +168,8 @@ public final class TensorBoardWriter implements Closeable {
     }
 
     /**
-     * Writes the epoch scalars at {@code step = epoch} and forces them to the device.
+     * Writes the epoch scalars at {@code step = epoch} to the files (one write per run), and forces them to the device
+     * in the background.
      *
      * @param epoch the 0-based epoch
      * @param learningRate the optimizer's learning rate, written as {@code epoch_learning_rate} (it replaces a
@@ -195,9 +198,9 @@ public final class TensorBoardWriter implements Closeable {
         if (!wroteLearningRate && !Double.isNaN(learningRate)) {
             train.scalar(wallTime, epoch, learningRateTag, (float) learningRate);
         }
-        train.flush(true);
+        train.flushForcingLater();
         if (wroteValidation) {
-            validation.flush(true);
+            validation.flushForcingLater();
         }
     }
 
@@ -275,7 +278,7 @@ public final class TensorBoardWriter implements Closeable {
             byte[] tag = evaluationTags.computeIfAbsent(name, n -> utf8("evaluation_" + stripVal(n) + "_vs_iterations"));
             run.scalar(wallTime, iterations, tag, (float) logs.get(name));
         }
-        run.flush(true);
+        run.flushForcingLater();
     }
 
     private byte[] epochTag(String name) {

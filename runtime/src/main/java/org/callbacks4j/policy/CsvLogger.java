@@ -122,7 +122,12 @@ public final class CsvLogger implements Policy {
      */
     @Override
     public void saveState(StateWriter out) {
-        CsvLogWriter.Position p = writer == null ? null : writer.position();
+        CsvLogWriter.Position p;
+        try {
+            p = writer == null ? null : writer.position();
+        } catch (IOException e) {
+            throw new UncheckedIOException("@CsvLogger: " + e.getMessage(), e);
+        }
         out.putBoolean("open", p != null)
                 .putLong("length", p == null ? 0 : p.length())
                 .putInt("crc32c", p == null ? 0 : p.crc32c())

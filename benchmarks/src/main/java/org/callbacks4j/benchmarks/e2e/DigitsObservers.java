@@ -28,8 +28,9 @@ import org.callbacks4j.train.Fit;
 /**
  * What watching a training costs: the epoch time of the digits sample's network and data with each observer alone
  * (the live progress bar, {@code @CsvLogger}, {@code @TensorBoard}), all of them, and none, plus the time of
- * {@code History.plot} at the end of a run. Variants run in interleaved rounds (none, bar, csv, tb, all, none, ...)
- * so that the machine's drift spreads over all of them; the report gives each variant's median epoch over every
+ * {@code History.plot} at the end of a run. Variants run in interleaved rounds, each round starting one variant later
+ * (none, bar, csv, tb, all; bar, csv, tb, all, none; ...), so that the machine's drift and the garbage of the
+ * previous fit spread over all of them; the report gives each variant's median epoch over every
  * round and its ratio to the median of "none" measured in the same run.
  *
  * <p>The clock is two dispatchers: one passed first (its epoch begin starts the clock before any other hook) and one
@@ -66,7 +67,9 @@ public final class DigitsObservers {
         PrintStream discard = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
 
         for (int round = 0; round < rounds; round++) {
-            for (String variant : VARIANTS) {
+            // Each round starts with the next variant, so that no variant always follows the plot and its garbage.
+            for (int v = 0; v < VARIANTS.size(); v++) {
+                String variant = VARIANTS.get((round + v) % VARIANTS.size());
                 Path dir = out.resolve("round-" + round + "/" + variant.replace(' ', '-'));
                 boolean all = variant.equals("all four");
                 List<Policy> observers = new ArrayList<>();
