@@ -284,10 +284,9 @@ public final class Backups {
         try {
             AtomicFiles.write(file, out -> {
                 ZipOutputStream zip = new ZipOutputStream(out);
-                zip.setLevel(1); // float data hardly compresses
-                entry(zip, MANIFEST, manifestBytes);
+                ZipEntries.deflated(zip, MANIFEST, manifestBytes);
                 for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                    entry(zip, e.getKey(), e.getValue());
+                    ZipEntries.stored(zip, e.getKey(), e.getValue());
                 }
                 zip.finish(); // not close(): AtomicFiles forces and closes the file itself
             });
@@ -324,14 +323,6 @@ public final class Backups {
         } catch (NoSuchFileException e) {
             // already gone
         }
-    }
-
-    private static void entry(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
-        ZipEntry entry = new ZipEntry(name);
-        entry.setTime(0L); // deterministic bytes
-        zip.putNextEntry(entry);
-        zip.write(bytes);
-        zip.closeEntry();
     }
 
     static String crc32c(byte[] bytes) {

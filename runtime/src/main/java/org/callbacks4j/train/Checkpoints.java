@@ -123,11 +123,10 @@ public final class Checkpoints {
         try {
             AtomicFiles.write(file, out -> {
                 ZipOutputStream zip = new ZipOutputStream(out);
-                zip.setLevel(1); // float data hardly compresses; the JSON does
-                entry(zip, JSON_ENTRY, json);
-                entry(zip, PARAMS_ENTRY, params);
+                ZipEntries.deflated(zip, JSON_ENTRY, json);
+                ZipEntries.stored(zip, PARAMS_ENTRY, params);
                 if (state != null) {
-                    entry(zip, OPTIMIZER_ENTRY, state);
+                    ZipEntries.stored(zip, OPTIMIZER_ENTRY, state);
                 }
                 zip.finish(); // not close(): AtomicFiles forces and closes the file itself
             });
@@ -273,14 +272,6 @@ public final class Checkpoints {
         for (long d : array.shape()) {
             shape.add(d);
         }
-    }
-
-    private static void entry(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
-        ZipEntry entry = new ZipEntry(name);
-        entry.setTime(0L); // deterministic bytes: the same training writes the same file
-        zip.putNextEntry(entry);
-        zip.write(bytes);
-        zip.closeEntry();
     }
 
     /** The values of {@code array} as little-endian float32 bytes, in C order. */
