@@ -23,7 +23,7 @@ import org.callbacks4j.policy.TerminateOnNaN;
  *
  * <p>File output (checkpoint files, CSV, TensorBoard) is left out here: it is the same work in every variant and
  * would drown the dispatch cost; the end-to-end benchmark measures it. The checkpoint policy still decides and formats
- * its path ({@link BenchPlan} only counts the save), and the progress bar still renders its line.
+ * its path ({@link BenchPlan} writes no file), and the progress bar still renders its line.
  */
 public class FullSetTraining {
 
