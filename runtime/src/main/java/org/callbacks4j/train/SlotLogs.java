@@ -55,9 +55,24 @@ public final class SlotLogs implements Logs {
             values = Arrays.copyOf(values, capacity);
             present = Arrays.copyOf(present, capacity);
         }
-        names[size] = name;
-        slots.put(name, size);
+        // Interned, so that a hook's string literal finds its slot by identity (slotOf).
+        names[size] = name.intern();
+        slots.put(names[size], size);
         return size++;
+    }
+
+    /**
+     * The slot of {@code name}, or -1. Hooks read logs by string literal, once per batch: an identity scan of the few
+     * slots finds a literal without hashing it; any other string goes through the map.
+     */
+    private int slotOf(String name) {
+        for (int i = 0; i < size; i++) {
+            if (names[i] == name) {
+                return i;
+            }
+        }
+        Integer slot = slots.get(name);
+        return slot == null ? -1 : slot;
     }
 
     /** Sets the value in {@code slot}. */
@@ -124,8 +139,8 @@ public final class SlotLogs implements Logs {
 
     @Override
     public double get(String name) {
-        Integer slot = slots.get(name);
-        if (slot == null || !present[slot]) {
+        int slot = slotOf(name);
+        if (slot < 0 || !present[slot]) {
             throw new NoSuchElementException(
                     "no value for \"" + name + "\" now; the logs hold " + names()
                             + (name != null && name.startsWith("val_")
@@ -143,14 +158,13 @@ public final class SlotLogs implements Logs {
 
     @Override
     public boolean contains(String name) {
-        Integer slot = slots.get(name);
-        return slot != null && present[slot];
+        int slot = slotOf(name);
+        return slot >= 0 && present[slot];
     }
 
     @Override
     public int slot(String name) {
-        Integer slot = slots.get(name);
-        return slot == null ? -1 : slot;
+        return slotOf(name);
     }
 
     @Override
