@@ -13,7 +13,7 @@
 #
 # Options: --out DIR (default benchmarks/target/results/<UTC time>-<mode>; an existing folder is added to),
 # --no-build, --skip-jmh, --skip-e2e, --configs "omp1-env omp2-noenv ..." (end-to-end settings to run; default all
-# four: omp{1,2}-{env,noenv}).
+# six: omp{1,2}-{env,noenv}, and omp1-blas2-{env,noenv}: ND4J's own ops on one thread, OpenBLAS's gemms on two).
 # Environment: JMH_ARGS replaces the JMH iteration settings; E2E_ARGS adds EndToEnd options (e.g. "--epochs 7");
 # E2E_BUDGET_S caps the measured seconds of one variant (default 45: a thrashing setting cannot hold the run).
 set -euo pipefail
@@ -25,7 +25,7 @@ out=""
 build=1
 jmh=1
 e2e=1
-configs="omp1-env omp1-noenv omp2-env omp2-noenv"
+configs="omp1-env omp1-noenv omp2-env omp2-noenv omp1-blas2-env omp1-blas2-noenv"
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) mode=smoke ;;
@@ -48,7 +48,10 @@ if [ "$build" = 1 ]; then
   mvn -q -B -ntp -pl benchmarks -am package -DskipTests
 fi
 cp="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
-java=(java -Xms1g -Xmx3g -XX:+UseParallelGC -cp "$cp")
+# maxPhysicalBytes=0: javacpp otherwise reads the process's resident memory on every native allocation, which ND4J
+# makes in most op calls (about 10 us each; BENCHMARKS.md, "JVM flag"). Every variant, DL4J's included, runs with it.
+jvm_flags=(-Xms1g -Xmx3g -XX:+UseParallelGC -Dorg.bytedeco.javacpp.maxPhysicalBytes=0)
+java=(java "${jvm_flags[@]}" -cp "$cp")
 
 data=/usr/share/datasets/fashion-mnist
 if [ "$mode" != smoke ] && [ ! -e "$data/train-images-idx3-ubyte.gz" ] && [ ! -e "$data/train-images-idx3-ubyte" ]; then
@@ -70,6 +73,7 @@ if [ -s "$out/machine.txt" ]; then echo "---- continued: run.sh $mode, configs: 
   echo "memory:       $(free -g 2>/dev/null | awk '/^Mem:/ {print $2 " GiB"}')"
   echo "kernel:       $(uname -srm)"
   echo "java:         $(java -version 2>&1 | head -1)"
+  echo "JVM flags:    ${jvm_flags[*]}"
   echo "OpenBLAS env: OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset} OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-unset}"
   echo "load before:  $(uptime)"
 } >> "$out/machine.txt"
@@ -133,18 +137,20 @@ if [ "$e2e" = 1 ]; then
   else
     for config in $configs; do
       case "$config" in
-        omp1-env|omp2-env|omp1-noenv|omp2-noenv) ;;
-        *) echo "unknown config $config; use omp1-env, omp1-noenv, omp2-env, omp2-noenv" >&2; exit 2 ;;
+        omp1-env|omp2-env|omp1-noenv|omp2-noenv|omp1-blas2-env|omp1-blas2-noenv) ;;
+        *) echo "unknown config $config; use omp{1,2}-{env,noenv} or omp1-blas2-{env,noenv}" >&2; exit 2 ;;
       esac
       threads="${config:3:1}"
+      blas=()
+      case "$config" in *-blas2-*) blas=(--blas-threads 2) ;; esac
       echo "== end to end, $config"
       unset_blas=()
-      if [ "${config#*-}" = noenv ]; then unset_blas=(-u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE); fi
+      if [ "${config##*-}" = noenv ]; then unset_blas=(-u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE); fi
       # Test accuracy once, in the machine's own setting.
       accuracy=0
       if [ "$config" = omp1-env ]; then accuracy=15; fi
       env "${unset_blas[@]}" OMP_NUM_THREADS="$threads" "${java[@]}" org.callbacks4j.benchmarks.e2e.EndToEnd \
-        --out "$out" --config "$config" --accuracy-epochs "$accuracy" --budget-s "${E2E_BUDGET_S:-45}" \
+        --out "$out" --config "$config" "${blas[@]}" --accuracy-epochs "$accuracy" --budget-s "${E2E_BUDGET_S:-45}" \
         ${E2E_ARGS:-} > "$out/e2e-$config.log" 2>&1 || { tail -40 "$out/e2e-$config.log"; exit 1; }
       grep -E '^\[(smoke|omp)|^  ' "$out/e2e-$config.log"
       log_load "after $config"

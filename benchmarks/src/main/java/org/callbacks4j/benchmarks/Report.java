@@ -227,7 +227,10 @@ public final class Report {
             if (!e.variant.equals("ours-accuracy")) {
                 configs.add(e.config);
                 networks.add(e.network);
-                settings.put(e.config, "OMP_NUM_THREADS=" + e.omp + ", OpenBLAS env " + e.openblas);
+                String threads = e.omp.contains("/openblas")
+                        ? e.omp.replace("/openblas", ", OpenBLAS threads ")
+                        : e.omp;
+                settings.put(e.config, "OMP_NUM_THREADS=" + threads + ", OpenBLAS env " + e.openblas);
             }
         }
         md.append("## Training, end to end (Fashion-MNIST, batch 128, Adam 1e-3, float32)\n\n");

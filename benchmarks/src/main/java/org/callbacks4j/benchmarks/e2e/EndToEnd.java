@@ -40,8 +40,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * java -cp ... org.callbacks4j.benchmarks.e2e.EndToEnd --out DIR --config omp1-env [--epochs 5]
  *     [--warmup-epochs 2] [--warmup-batches 64]
  *     [--networks 784-256-10,784-512-256-10] [--variants ours-none,ours-full,dl4j,gemm] [--accuracy-epochs 15]
- *     [--data /usr/share/datasets/fashion-mnist] [--rows N] [--budget-s S] [--smoke]
+ *     [--data /usr/share/datasets/fashion-mnist] [--rows N] [--budget-s S] [--blas-threads N] [--smoke]
  * </pre>
+ *
+ * <p>{@code --blas-threads N}: OpenBLAS's own thread count for the gemms, set apart from OMP_NUM_THREADS (which then
+ * governs ND4J's own ops only); recorded as {@code <omp>/openblas<N>} in the {@code omp_threads} column.
  *
  * <p>Warm-up: before its measured epochs, each variant runs {@code --warmup-epochs} epochs over the first
  * {@code --warmup-batches} batches, on a fresh model (JIT and ND4J warm, without paying for whole warm-up epochs).
@@ -71,11 +74,12 @@ public final class EndToEnd {
     private int trainBatches;
     private long budgetNanos;
 
-    private EndToEnd(Path out, String config, Writer csv) {
+    private EndToEnd(Path out, String config, Writer csv, int blasThreads) {
         this.out = out;
         this.config = config;
         this.csv = csv;
-        this.ompThreads = System.getenv().getOrDefault("OMP_NUM_THREADS", "unset");
+        this.ompThreads = System.getenv().getOrDefault("OMP_NUM_THREADS", "unset")
+                + (blasThreads > 0 ? "/openblas" + blasThreads : "");
         String coretype = System.getenv("OPENBLAS_CORETYPE");
         String l2 = System.getenv("OPENBLAS_L2_SIZE");
         this.openblasEnv = coretype == null && l2 == null ? "unset"
@@ -93,6 +97,10 @@ public final class EndToEnd {
         int accuracyEpochs = Integer.parseInt(opt.getOrDefault("accuracy-epochs", smoke ? "2" : "0"));
         int rows = Integer.parseInt(opt.getOrDefault("rows", smoke ? "2048" : "0"));
         double budgetSeconds = Double.parseDouble(opt.getOrDefault("budget-s", "0"));
+        int blasThreads = Integer.parseInt(opt.getOrDefault("blas-threads", "0"));
+        if (blasThreads > 0) {
+            Nd4j.factory().blas().setMaxThreads(blasThreads);
+        }
         List<String> networks = List.of(opt.getOrDefault("networks", "784-256-10,784-512-256-10").split(","));
         List<String> variants = List.of(opt.getOrDefault("variants", "ours-none,ours-full,dl4j,gemm").split(","));
         Path dataDir = Path.of(opt.getOrDefault("data", FashionMnist.DEFAULT_DIR.toString()));
@@ -129,7 +137,7 @@ public final class EndToEnd {
             if (fresh) {
                 w.write(HEADER + "\n");
             }
-            EndToEnd run = new EndToEnd(out, config, w);
+            EndToEnd run = new EndToEnd(out, config, w, blasThreads);
             run.warmupEpochs = warmupEpochs;
             run.warmupBatches = warmupBatches;
             run.trainBatches = (train.rows() + BATCH_SIZE - 1) / BATCH_SIZE;
