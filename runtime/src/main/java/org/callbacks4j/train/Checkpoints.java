@@ -111,6 +111,16 @@ public final class Checkpoints {
      *     left as it was, and no temporary file is left behind
      */
     public static void save(Path file, SavedTraining training) throws IOException {
+        prepare(file, training).write();
+    }
+
+    /**
+     * The bytes of a checkpoint of {@code training} for {@code file}, taken now; {@link Prepared#write} writes them,
+     * on any thread. The trainer takes them on the training thread and writes off it.
+     *
+     * @throws IOException naming the file if it is a folder
+     */
+    static Prepared prepare(Path file, SavedTraining training) throws IOException {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(training, "training");
         if (Files.isDirectory(file)) {
@@ -120,18 +130,44 @@ public final class Checkpoints {
         byte[] json = JSON.writeValueAsBytes(describe(training));
         byte[] params = floats(training.model().params());
         byte[] state = training.optimizer() == null ? null : floats(training.optimizer().state());
-        try {
-            AtomicFiles.write(file, out -> {
-                ZipOutputStream zip = new ZipOutputStream(out);
-                ZipEntries.deflated(zip, JSON_ENTRY, json);
-                ZipEntries.stored(zip, PARAMS_ENTRY, params);
-                if (state != null) {
-                    ZipEntries.stored(zip, OPTIMIZER_ENTRY, state);
-                }
-                zip.finish(); // not close(): AtomicFiles forces and closes the file itself
-            });
-        } catch (IOException e) {
-            throw new IOException("cannot write checkpoint " + file.toAbsolutePath() + ": " + e, e);
+        return new Prepared(file, json, params, state);
+    }
+
+    /** A checkpoint's bytes ({@link #prepare}), ready to be written to its file. */
+    static final class Prepared {
+
+        private final Path file;
+        private final byte[] json;
+        private final byte[] params;
+        private final byte[] state;
+
+        private Prepared(Path file, byte[] json, byte[] params, byte[] state) {
+            this.file = file;
+            this.json = json;
+            this.params = params;
+            this.state = state;
+        }
+
+        /**
+         * Writes the file, atomically.
+         *
+         * @throws IOException naming the file if it cannot be written; the previous file, if any, is then left as it
+         *     was, and no temporary file is left behind
+         */
+        void write() throws IOException {
+            try {
+                AtomicFiles.write(file, out -> {
+                    ZipOutputStream zip = new ZipOutputStream(out);
+                    ZipEntries.deflated(zip, JSON_ENTRY, json);
+                    ZipEntries.stored(zip, PARAMS_ENTRY, params);
+                    if (state != null) {
+                        ZipEntries.stored(zip, OPTIMIZER_ENTRY, state);
+                    }
+                    zip.finish(); // not close(): AtomicFiles forces and closes the file itself
+                });
+            } catch (IOException e) {
+                throw new IOException("cannot write checkpoint " + file.toAbsolutePath() + ": " + e, e);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package org.callbacks4j.train;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,6 +19,7 @@ import org.callbacks4j.dispatch.CallbackDispatcher;
 import org.callbacks4j.dispatch.Dispatchers;
 import org.callbacks4j.dispatch.FitPlan;
 import org.callbacks4j.dispatch.Hooks;
+import org.callbacks4j.io.BackgroundWrites;
 import org.callbacks4j.model.Sequential;
 import org.callbacks4j.progress.ProgbarLogger;
 import org.callbacks4j.state.StateReader;
@@ -47,6 +49,7 @@ final class FitRun {
     private final Sequential model;
     private final Fit fit;
     private final Network net;
+    private final BackgroundWrites checkpointWrites = new BackgroundWrites();
     private final int metricCount;
     private final CallbackDispatcher[] dispatchers;
     private final int hooks;
@@ -243,6 +246,20 @@ final class FitRun {
     }
 
     History run() {
+        try {
+            return train();
+        } catch (RuntimeException | Error e) {
+            // A checkpoint write still under way when a hook threw: it finishes (whole or absent) before fit returns.
+            try {
+                checkpointWrites.drain();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private History train() {
         context.resetStop();
         // A backup puts everything back before any hook runs; the loop then continues where it was saved.
         BackupState.Position resumed = backup == null ? null : restore();
@@ -311,6 +328,8 @@ final class FitRun {
                 break;
             }
         }
+        // Every checkpoint is on disk before onTrainEnd: hooks there may read the best one.
+        drainCheckpoints();
         if (has(Hooks.TRAIN_END)) {
             for (CallbackDispatcher d : dispatchers) {
                 d.onTrainEnd(finalLogs, context);
@@ -443,6 +462,8 @@ final class FitRun {
      * {@code rowsRun} rows; {@code ended}: no epoch is left to run) and every callback's.
      */
     private void saveBackup(int epoch, int batchesDone, int rowsRun, boolean ended) {
+        // The backup records the checkpoint policies' state: the checkpoints it implies must exist first.
+        drainCheckpoints();
         boolean midEpoch = batchesDone > 0;
         StateWriter out = new StateWriter();
         out.putInt("epoch", epoch).putInt("batchesDone", batchesDone).putInt("rowsRun", rowsRun)
@@ -463,6 +484,14 @@ final class FitRun {
         BackupState.putLogs(out, "finalLogs", finalLogs);
         out.putSection("history", history);
         backup.save(epoch, batchesDone, backupConfiguration, out.toByteArray(), callbackState());
+    }
+
+    private void drainCheckpoints() {
+        try {
+            checkpointWrites.drain();
+        } catch (IOException e) {
+            throw new UncheckedIOException("@Checkpoint could not save: " + e.getMessage(), e);
+        }
     }
 
     private static INDArray rows(INDArray vector, int rows) {
@@ -686,10 +715,13 @@ final class FitRun {
         public void saveCheckpoint(Path file, boolean weightsOnly, int epoch, int batch, Logs logs)
                 throws IOException {
             OptimizerState state = weightsOnly ? null : optimizer;
-            Checkpoints.save(file, new SavedTraining(Checkpoints.FORMAT_VERSION, model,
-                    state == null ? null : new SavedTraining.OptimizerSnapshot(state.optimizer(),
+            // The bytes now, on the training thread; the zip, fsync and rename on the writer thread.
+            Checkpoints.Prepared checkpoint = Checkpoints.prepare(file, new SavedTraining(Checkpoints.FORMAT_VERSION,
+                    model, state == null ? null : new SavedTraining.OptimizerSnapshot(state.optimizer(),
                             trainer.optimizer().toString(), state.flat(), state.iterations(), state.learningRate()),
                     epoch, batch, logs.toMap(), trainer.loss().name(), trainer.metrics()));
+            checkpointWrites.submit("checkpoint " + file.toAbsolutePath() + " (epoch " + (epoch + 1) + ")",
+                    checkpoint::write);
         }
 
         @Override

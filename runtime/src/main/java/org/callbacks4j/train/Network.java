@@ -10,8 +10,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.indexaccum.custom.ArgMax;
 import org.nd4j.linalg.api.ops.impl.loss.SoftmaxCrossEntropyLoss;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
-import org.nd4j.linalg.api.ops.impl.transforms.ReluLayer;
 import org.nd4j.linalg.api.ops.impl.scalar.comparison.ScalarGreaterThan;
+import org.nd4j.linalg.api.ops.impl.transforms.ReluLayer;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.EqualTo;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.XwPlusB;
@@ -25,8 +25,12 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /**
  * Forward and backward passes of a {@link Sequential} with preallocated buffers. Every op writes into an array that
  * exists before the first batch: activations and deltas live in a {@link Frame} per batch size, gradients in one flat
- * vector whose per-layer views mirror the parameter views (as DL4J's {@code MultiLayerNetwork}). Only ND4J's loss
- * functions and some activation derivatives allocate their results.
+ * vector whose per-layer views mirror the parameter views (as DL4J's {@code MultiLayerNetwork}).
+ *
+ * <p>The common case, ReLU hidden layers under a softmax cross-entropy, runs on ND4J's fused ops ({@code relu_layer},
+ * {@code xw_plus_b}, {@code softmax_cross_entropy_loss}) with their outputs in the frame: 17 ND4J calls for a
+ * 784-256-10 batch with accuracy, none allocating an array. Other activations and losses go through ND4J's
+ * {@code IActivation} and {@code ILossFunction}, whose derivatives and scores allocate their results.
  */
 final class Network {
 
@@ -34,7 +38,6 @@ final class Network {
     private final int layerCount;
     private final int outputWidth;
     private final INDArray[] weights;
-    private final INDArray[] biases;
     private final INDArray[] biasVectors;
     private final IActivation[] activations;
     private final boolean[] plainRelu;
@@ -53,16 +56,15 @@ final class Network {
         this.layerCount = model.layers().size();
         this.outputWidth = model.outputWidth();
         this.weights = new INDArray[layerCount];
-        this.biases = new INDArray[layerCount];
         this.biasVectors = new INDArray[layerCount];
         this.activations = new IActivation[layerCount];
         this.plainRelu = new boolean[layerCount];
         this.softmax = new boolean[layerCount];
         for (int l = 0; l < layerCount; l++) {
             weights[l] = model.weights(l);
-            biases[l] = model.bias(l);
             // The fused ops take the bias as a vector: a view of the same parameters.
-            biasVectors[l] = biases[l].reshape(biases[l].length());
+            INDArray bias = model.bias(l);
+            biasVectors[l] = bias.reshape(bias.length());
             activations[l] = model.activationFunction(l);
             // Hidden layers only: the loss needs the output layer's pre-activations, which the fused op skips.
             plainRelu[l] = l < layerCount - 1 && new ActivationReLU().equals(activations[l]);

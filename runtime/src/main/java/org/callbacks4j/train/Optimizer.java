@@ -7,7 +7,8 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * ND4J's updater of the same name. Implement it to use any other ND4J {@link IUpdater} (AdaGrad, Nadam, ...).
  *
  * <p>The trainer asks for one {@link #toNd4j()} per model and keeps it, with ND4J's {@code GradientUpdater} over the
- * model's whole flat parameter vector, in an {@link OptimizerState}; changing the learning rate during training
+ * model's whole flat parameter vector (for Adam, the same step computed on the Java heap: {@link Adam}), in an
+ * {@link OptimizerState}; changing the learning rate during training
  * ({@link org.callbacks4j.TrainingContext#setLearningRate}) changes that copy, never this object.
  */
 public interface Optimizer {

@@ -29,6 +29,21 @@ class SlotLogsTest {
     }
 
     @Test
+    void namesBuiltAtRunTimeFindTheSameSlotsAsLiterals() {
+        // Slot names are matched by identity first (hooks pass literals); other strings must still find them.
+        SlotLogs logs = new SlotLogs(List.of("loss", "val_" + "accuracy".substring(0)));
+        logs.put(0, 0.5);
+        logs.put(1, 0.25);
+        String built = new StringBuilder("lo").append("ss").toString();
+        assertThat(built).isNotSameInstanceAs("loss");
+        assertThat(logs.get(built)).isEqualTo(0.5);
+        assertThat(logs.get("val_accuracy")).isEqualTo(0.25);
+        assertThat(logs.slot(new String("val_accuracy"))).isEqualTo(1);
+        assertThat(logs.contains(built)).isTrue();
+        assertThat(logs.slot(null)).isEqualTo(-1);
+    }
+
+    @Test
     void missingNameListsWhatExists() {
         SlotLogs logs = new SlotLogs(List.of("loss", "val_loss"));
         logs.put(0, 1.0);

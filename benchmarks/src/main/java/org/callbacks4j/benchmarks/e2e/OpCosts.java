@@ -4,11 +4,20 @@ import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Locale;
+import org.callbacks4j.train.TrainStepAccess;
+import org.nd4j.autodiff.loss.LossReduce;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
+import org.nd4j.linalg.api.ops.impl.indexaccum.custom.ArgMax;
+import org.nd4j.linalg.api.ops.impl.loss.SoftmaxCrossEntropyLoss;
+import org.nd4j.linalg.api.ops.impl.scalar.Step;
+import org.nd4j.linalg.api.ops.impl.transforms.ReluLayer;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.XwPlusB;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.GradientUpdater;
@@ -16,10 +25,11 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
- * The cost of the single ND4J calls our trainer makes per batch of 784-256-10 (batch 128), each timed alone: median
- * wall time per call and Java heap allocated per call on this thread. Complements the JFR profile in BENCHMARKS.md
- * ("Where the time goes") with figures per call. The calls are the ones {@code Network} and {@code OptimizerState}
- * make, on arrays of the same shapes.
+ * The cost of each step of a 784-256-10 training batch (batch 128), timed alone: the calls the trainer first made
+ * through ND4J's high-level API (activations, {@code LossMCXENT}, {@code AdamUpdater}, ...) against the calls
+ * {@code Network} and {@code OptimizerState} make now, on arrays of the same shapes, in the same process: median wall
+ * time per call and Java heap allocated per call on this thread. Complements the JFR profile in BENCHMARKS.md
+ * ("Where the time goes").
  *
  * <pre>OMP_NUM_THREADS=1 java -cp ... org.callbacks4j.benchmarks.e2e.OpCosts</pre>
  */
@@ -44,6 +54,7 @@ public final class OpCosts {
             y.putScalar(i, i % 10, 1f);
         }
         INDArray one = Nd4j.create(DataType.FLOAT, 1, 1);
+        INDArray predicted = Nd4j.create(DataType.INT64, rows);
         INDArray flat = Nd4j.rand(DataType.FLOAT, 1, params);
         INDArray update = Nd4j.rand(DataType.FLOAT, 1, params).muli(1e-6);
         INDArray gradient = Nd4j.rand(DataType.FLOAT, 1, params).subi(0.5).muli(1e-2);
@@ -63,40 +74,108 @@ public final class OpCosts {
         }
         int[] iteration = {0};
 
-        System.out.printf(Locale.ROOT, "OMP_NUM_THREADS=%s, OPENBLAS_CORETYPE=%s%n%n",
+        System.out.printf(Locale.ROOT, "OMP_NUM_THREADS=%s, OPENBLAS_CORETYPE=%s, javacpp maxPhysicalBytes=%s%n%n",
                 System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"),
-                System.getenv().getOrDefault("OPENBLAS_CORETYPE", "unset"));
-        System.out.println("| call (784-256-10, batch 128) | median per call | heap per call |");
+                System.getenv().getOrDefault("OPENBLAS_CORETYPE", "unset"),
+                System.getProperty("org.bytedeco.javacpp.maxPhysicalBytes", "default"));
+        System.out.println("Each step of a 784-256-10 batch (128 rows) as the trainer first made it, through ND4J's "
+                + "high-level API, and as it makes it now; the same process, medians per batch.");
+        System.out.println();
+        System.out.println("| step | before: ND4J API | median | heap | now | median | heap |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        INDArray a1 = Nd4j.create(DataType.FLOAT, rows, 256);
+        INDArray b1Vector = b1.reshape(256);
+        INDArray w2 = Nd4j.rand(DataType.FLOAT, 256, 10).subi(0.5);
+        INDArray b2 = Nd4j.rand(DataType.FLOAT, 1, 10);
+        INDArray b2Vector = b2.reshape(10);
+        INDArray a2 = Nd4j.create(DataType.FLOAT, rows, 10);
+        compare("layer 1 forward: product, bias, ReLU",
+                "gemm, addiRowVector, assign, ActivationReLU", 300, () -> {
+                    Nd4j.gemm(x, w1, z1, false, false, 1, 0);
+                    z1.addiRowVector(b1);
+                    a1.assign(z1);
+                    relu.getActivation(a1, true);
+                },
+                "relu_layer op", 300, () -> {
+                    ReluLayer op = new ReluLayer(x, w1, b1Vector);
+                    op.addOutputArgument(a1);
+                    Nd4j.exec(op);
+                });
+        compare("layer 2 forward: product, bias, softmax",
+                "gemm, addiRowVector, assign, ActivationSoftmax", 1000, () -> {
+                    Nd4j.gemm(a1, w2, z2, false, false, 1, 0);
+                    z2.addiRowVector(b2);
+                    a2.assign(z2);
+                    softmax.getActivation(a2, true);
+                },
+                "xw_plus_b op, softmax op into the frame", 1000, () -> {
+                    Nd4j.exec(new XwPlusB(new INDArray[] {a1, w2, b2Vector}, z2));
+                    Nd4j.exec(new SoftMax(z2, a2));
+                });
+        INDArray delta = Nd4j.create(DataType.FLOAT, rows, 10);
+        INDArray unitWeight = Nd4j.scalar(DataType.FLOAT, 1f);
+        compare("loss and its gradient", "LossMCXENT computeScoreArray, computeGradient, assign", 1000, () -> {
+                    lossBatch.assign(loss.computeScoreArray(y, z2, softmax, null));
+                    loss.computeGradient(y, z2, softmax, null);
+                },
+                "softmax_cross_entropy_loss op, p - y", 1000, () -> {
+                    SoftmaxCrossEntropyLoss op = new SoftmaxCrossEntropyLoss(y, z2, unitWeight, LossReduce.NONE, 0);
+                    op.addOutputArgument(lossBatch);
+                    Nd4j.exec(op);
+                    Nd4j.exec(new SubOp(a2, y, delta));
+                });
+        INDArray mask = Nd4j.create(DataType.FLOAT, rows, 256);
+        compare("ReLU backprop [128x256]", "ActivationReLU.backprop (a fresh result array)", 1000,
+                () -> relu.backprop(z1, d1),
+                "Step mask times the gradient, in place", 1000, () -> {
+                    Nd4j.exec(new Step(a1, mask, 0.0));
+                    Nd4j.exec(new MulOp(d1, mask, d1));
+                });
+        INDArray ones = Nd4j.ones(DataType.FLOAT, 1, rows);
+        INDArray db1 = Nd4j.create(DataType.FLOAT, 1, 256);
+        compare("bias gradient, layer 1", "sum along dimension 0", 1000, () -> d1.sum(db1, 0),
+                "gemm with a row of ones", 1000, () -> Nd4j.gemm(ones, d1, db1, false, false, 1, 0));
+        INDArray work = gradient.dup();
+        Object ours = TrainStepAccess.optimizerState(org.callbacks4j.train.Adam.lr(1e-3), params);
+        compare("Adam step, 203,530 parameters (with a refill of its input)", "ND4J AdamUpdater", 200, () -> {
+                    work.assign(gradient);
+                    updater.applyUpdater(work, iteration[0]++, 0);
+                },
+                "AdamStep (ND4J's kernel, bit for bit, in Java)", 500, () -> {
+                    work.assign(gradient);
+                    TrainStepAccess.step(ours, work);
+                });
+        compare("params -= update", "subi", 1000, () -> flat.subi(update),
+                "BLAS axpy", 1000, () -> Nd4j.getBlasWrapper().level1().axpy(params, -1.0, update, flat));
+        System.out.println();
+        System.out.println("| other calls | median | heap |");
         System.out.println("|---|---|---|");
         time("ND4J op overhead: scalar add on a 1-element array", 2000, () -> one.addi(1.0));
-        time("ND4J op overhead: gemm of 1x1 matrices", 2000, () -> Nd4j.gemm(one, one, one, false, false, 1, 0));
         time("gemm forward, layer 1: [128x784] x [784x256]", 200, () -> Nd4j.gemm(x, w1, z1, false, false, 1, 0));
         time("gemm backward dW, layer 1: [784x128] x [128x256]", 200,
                 () -> Nd4j.gemm(x, d1, dw1, true, false, 1, 0));
-        time("bias add: addiRowVector [128x256]", 1000, () -> z1.addiRowVector(b1));
-        time("ReLU backprop [128x256]", 500, () -> relu.backprop(z1, d1));
-        time("softmax cross-entropy computeScoreArray [128x10]", 1000,
-                () -> loss.computeScoreArray(y, z2, softmax, null));
-        time("softmax cross-entropy computeGradient [128x10]", 1000,
-                () -> loss.computeGradient(y, z2, softmax, null));
-        INDArray work = gradient.dup();
-        time("Adam step (ND4J AdamUpdater), 203,530 params, + refill of its input", 200, () -> {
-            work.assign(gradient);
-            updater.applyUpdater(work, iteration[0]++, 0);
-        });
-        time("  the refill alone: assign, 203,530 params", 500, () -> work.assign(gradient));
-        INDArray m = Nd4j.create(DataType.FLOAT, 1, params);
-        INDArray v = Nd4j.create(DataType.FLOAT, 1, params);
-        time("  the AdamUpdater op alone, on separate contiguous m and v (not views of one state)", 200,
-                () -> Nd4j.exec(new AdamUpdater(work, v, m, 1e-3, 0.9, 0.999, 1e-8, iteration[0]++)));
-        time("native allocation: Nd4j.create float [1, 203530]", 200,
-                () -> Nd4j.create(DataType.FLOAT, 1, params));
-        time("params.subi(update), 203,530 params", 500, () -> flat.subi(update));
-        time("sumNumber of a [128x1] loss view (per-batch host copy)", 2000, () -> lossBatch.sumNumber());
+        time("accuracy: ArgMax of [128x10]", 2000, () -> Nd4j.exec(new ArgMax(new INDArray[] {z2},
+                new INDArray[] {predicted}, false, 1)));
+        time("sumNumber of a [128x1] loss view (a host copy)", 2000, () -> lossBatch.sumNumber());
         time("shuffle: pullRows of [60000x784] (per epoch)", 5, () -> Nd4j.pullRows(source, shuffled, 1, order));
     }
 
+    /** One row of the before/after table: both calls timed in this process. */
+    private static void compare(String step, String before, int beforeReps, Runnable beforeCall, String now,
+            int nowReps, Runnable nowCall) {
+        double[] b = measure(beforeReps, beforeCall);
+        double[] n = measure(nowReps, nowCall);
+        System.out.printf(Locale.ROOT, "| %s | %s | %s | %.1f KB | %s | %s | %.1f KB |%n", step, before,
+                format(b[0]), b[1], now, format(n[0]), n[1]);
+    }
+
     private static void time(String what, int reps, Runnable call) {
+        double[] r = measure(reps, call);
+        System.out.printf(Locale.ROOT, "| %s | %s | %.1f KB |%n", what, format(r[0]), r[1]);
+    }
+
+    /** Median microseconds per call and KB of Java heap per call, after a warm-up. */
+    private static double[] measure(int reps, Runnable call) {
         for (int i = 0; i < Math.max(20, reps / 4); i++) {
             call.run();
         }
@@ -109,10 +188,11 @@ public final class OpCosts {
         }
         bytes = THREADS.getCurrentThreadAllocatedBytes() - bytes;
         Arrays.sort(nanos);
-        double median = nanos[reps / 2] / 1e3;
-        System.out.printf(Locale.ROOT, "| %s | %s | %.1f KB |%n", what,
-                median >= 1000 ? String.format(Locale.ROOT, "%.2f ms", median / 1e3)
-                        : String.format(Locale.ROOT, "%.1f us", median),
-                bytes / 1024.0 / reps);
+        return new double[] {nanos[reps / 2] / 1e3, bytes / 1024.0 / reps};
+    }
+
+    private static String format(double micros) {
+        return micros >= 1000 ? String.format(Locale.ROOT, "%.2f ms", micros / 1e3)
+                : String.format(Locale.ROOT, "%.1f us", micros);
     }
 }
