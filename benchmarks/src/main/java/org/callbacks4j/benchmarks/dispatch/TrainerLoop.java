@@ -16,6 +16,7 @@ final class TrainerLoop {
     private final Fixture f;
     private final CallbackDispatcher[] dispatchers;
     private final int hooks;
+    private final CallbackDispatcher sole; // FitRun.soleDispatcher
     private final double[] runningMetrics = new double[1];
 
     TrainerLoop(Fixture f, CallbackDispatcher[] dispatchers) {
@@ -26,6 +27,7 @@ final class TrainerLoop {
             mask |= d.hooks();
         }
         this.hooks = mask;
+        this.sole = dispatchers.length == 1 ? dispatchers[0] : null;
     }
 
     int hooks() {
@@ -54,8 +56,12 @@ final class TrainerLoop {
         int count = f.rows.length;
         for (int b = 0; b < count; b++) {
             if (batchBegin) {
-                for (CallbackDispatcher d : dispatchers) {
-                    d.onBatchBegin(epoch, b, f.context);
+                if (sole != null) {
+                    sole.onBatchBegin(epoch, b, f.context);
+                } else {
+                    for (CallbackDispatcher d : dispatchers) {
+                        d.onBatchBegin(epoch, b, f.context);
+                    }
                 }
             }
             bh.consume(b); // net.trainStep(...)
@@ -67,8 +73,12 @@ final class TrainerLoop {
                     runningMetrics[0] += f.accuracySums[b];
                     f.batchLogs.put(f.accuracySlot, runningMetrics[0] / rowsRun);
                 }
-                for (CallbackDispatcher d : dispatchers) {
-                    d.onBatchEnd(epoch, b, f.batchLogs, f.context);
+                if (sole != null) {
+                    sole.onBatchEnd(epoch, b, f.batchLogs, f.context);
+                } else {
+                    for (CallbackDispatcher d : dispatchers) {
+                        d.onBatchEnd(epoch, b, f.batchLogs, f.context);
+                    }
                 }
             }
             if (f.context.isStopRequested()) {
