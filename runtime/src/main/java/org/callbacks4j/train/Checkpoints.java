@@ -317,7 +317,11 @@ public final class Checkpoints {
             throw new IllegalArgumentException("array of " + n + " values is too large for a checkpoint entry");
         }
         ByteBuffer bytes = ByteBuffer.allocate((int) n * 4).order(ByteOrder.LITTLE_ENDIAN);
-        if (n > 0) {
+        if (n > 0 && array.dataType() == DataType.FLOAT && array.ordering() == 'c'
+                && array.elementWiseStride() == 1) {
+            // One copy straight from ND4J's memory: this runs on the training thread at every checkpoint.
+            bytes.asFloatBuffer().put(array.data().asNioFloat().slice((int) array.offset(), (int) n));
+        } else if (n > 0) {
             INDArray source = array.dataType() == DataType.FLOAT ? array : array.castTo(DataType.FLOAT);
             bytes.asFloatBuffer().put(source.reshape('c', new long[] {n}).toFloatVector());
         }
