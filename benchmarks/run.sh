@@ -49,7 +49,8 @@ if [ "$build" = 1 ]; then
 fi
 cp="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 # maxPhysicalBytes=0: javacpp otherwise reads the process's resident memory on every native allocation, which ND4J
-# makes in most op calls (about 10 us each; BENCHMARKS.md, "JVM flag"). Every variant, DL4J's included, runs with it.
+# makes in most op calls (BENCHMARKS.md, "Threads, the OpenBLAS variables and the JVM flag"). Every variant, DL4J's
+# included, runs with it.
 jvm_flags=(-Xms1g -Xmx3g -XX:+UseParallelGC -Dorg.bytedeco.javacpp.maxPhysicalBytes=0)
 java=(java "${jvm_flags[@]}" -cp "$cp")
 
