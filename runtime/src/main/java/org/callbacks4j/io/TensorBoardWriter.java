@@ -289,6 +289,18 @@ public final class TensorBoardWriter implements Closeable {
         return name.startsWith(VAL_PREFIX) ? name.substring(VAL_PREFIX.length()) : name;
     }
 
+    /**
+     * Creates the validation run's event file now, if it does not exist yet, instead of at the first validation
+     * write: a backup taken before that write then records it, and a resumed run continues it rather than leaving
+     * a file with the killed run's first scalars beside a new one.
+     *
+     * @throws IOException if the file cannot be created
+     */
+    public void openValidation() throws IOException {
+        checkOpen();
+        validation();
+    }
+
     private EventFile validation() throws IOException {
         if (validation == null) {
             validation = EventFile.create(logDir.resolve("validation"));

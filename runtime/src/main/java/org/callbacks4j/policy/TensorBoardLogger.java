@@ -90,6 +90,11 @@ public final class TensorBoardLogger implements Policy {
             writer = plan != null && plan.resuming() && position != null
                     ? TensorBoardWriter.resume(logDir, updateFreq, position)
                     : TensorBoardWriter.open(logDir, updateFreq);
+            if (plan != null && plan.hasValidation()) {
+                // Before the first backup: a process killed after its first validation write must not leave that
+                // file behind when the resumed run continues from the backup.
+                writer.openValidation();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("@TensorBoard: " + e.getMessage(), e);
         }

@@ -68,12 +68,16 @@ public final class ResumeScenario {
     /** What a finished run leaves: the parameters, the History, and every file under its root. */
     public record Outcome(float[] params, List<Integer> epochs, Map<String, List<Double>> history, String stoppedBy,
             List<History.EarlyStoppingOutcome> earlyStopping, Map<String, byte[]> files, List<String> scalars,
-            int eventFiles) {
+            int eventFiles, List<String> validationScalars, int validationEventFiles) {
 
         static Outcome of(Sequential model, History history, Path root) throws IOException {
+            Path validation = root.resolve("tb/validation");
+            boolean validated = Files.isDirectory(validation);
             return new Outcome(model.params().toFloatVector(), history.epochs(), history.asMap(),
                     history.stoppedBy().orElse(null), history.earlyStopping(), files(root),
-                    EventFiles.scalars(root.resolve("tb/train")), EventFiles.fileCount(root.resolve("tb/train")));
+                    EventFiles.scalars(root.resolve("tb/train")), EventFiles.fileCount(root.resolve("tb/train")),
+                    validated ? EventFiles.scalars(validation) : List.of(),
+                    validated ? EventFiles.fileCount(validation) : 0);
         }
 
         /** Every regular file under {@code root} except event files (their wall times differ), by relative path. */

@@ -55,6 +55,9 @@ class ResumeTest {
         }
         assertThat(actual.scalars()).isEqualTo(expected.scalars());
         assertThat(actual.eventFiles()).isEqualTo(1);
+        assertWithMessage("validation scalars").that(actual.validationScalars())
+                .isEqualTo(expected.validationScalars());
+        assertThat(actual.validationEventFiles()).isEqualTo(expected.validationEventFiles());
     }
 
     @Test
@@ -84,6 +87,14 @@ class ResumeTest {
         ResumeScenario.Outcome actual = interrupted(4, 50, new int[] {0, 6}, new int[] {1, 14}, new int[] {3, 2},
                 new int[] {3, 10}, new int[] {7, 14});
         assertSameRun(actual, expected);
+    }
+
+    @Test
+    void aRunKilledAfterItsFirstValidationWriteResumesTheValidationEventFile() throws IOException {
+        // Backups every 100 batches: the only one before the crash is the one taken before any training, so the
+        // validation event file must already exist then, or the resumed run leaves epoch 0's scalars twice.
+        ResumeScenario.Outcome expected = uninterrupted(100, 50);
+        assertSameRun(interrupted(100, 50, new int[] {1, 0}), expected);
     }
 
     @Test
