@@ -2,9 +2,7 @@ package org.callbacks4j.io;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -21,11 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class BackgroundForce {
 
-    private static final ExecutorService FORCER = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "callbacks4j-fsync");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private static final ExecutorService FORCER = BackgroundThreads.single("callbacks4j-fsync");
 
     private final FileChannel channel;
     private final String what;
@@ -64,22 +58,8 @@ final class BackgroundForce {
     /** Waits for the queued force, if any, so that the channel can be closed under no one. */
     void awaitPending() throws IOException {
         Future<?> f = pending;
-        if (f == null) {
-            return;
-        }
-        boolean interrupted = false;
-        while (true) {
-            try {
-                f.get();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            } catch (ExecutionException e) {
-                throw new IOException("cannot force " + what + " to the device: " + e.getCause(), e.getCause());
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+        if (f != null) {
+            BackgroundThreads.await(f, "cannot force " + what + " to the device");
         }
     }
 

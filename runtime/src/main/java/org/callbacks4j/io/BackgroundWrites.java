@@ -2,9 +2,7 @@ package org.callbacks4j.io;
 
 import java.io.IOException;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
@@ -26,11 +24,7 @@ public final class BackgroundWrites {
         void run() throws IOException;
     }
 
-    private static final ExecutorService WRITER = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "callbacks4j-writer");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private static final ExecutorService WRITER = BackgroundThreads.single("callbacks4j-writer");
 
     private Future<?> pending;
     private String pendingWhat;
@@ -62,23 +56,6 @@ public final class BackgroundWrites {
             return;
         }
         pending = null;
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    f.get();
-                    return;
-                } catch (InterruptedException e) {
-                    interrupted = true; // the write is under way; finish waiting so nothing outlives the fit
-                } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    throw new IOException(pendingWhat + " was not written: " + cause, cause);
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        BackgroundThreads.await(f, pendingWhat + " was not written");
     }
 }

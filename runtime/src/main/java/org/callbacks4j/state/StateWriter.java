@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import org.nd4j.linalg.api.buffer.DataType;
+import org.callbacks4j.io.NativeFloats;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -152,17 +152,19 @@ public final class StateWriter {
 
     /** The values of {@code values} (any shape, C order), as float32; {@code values} may be null. */
     public StateWriter putFloats(String name, INDArray values) {
-        float[] floats = null;
-        if (values != null) {
-            long n = values.length();
-            if (n > Integer.MAX_VALUE / 4) {
-                throw new IllegalArgumentException("state field \"" + name + "\": an array of " + n + " values is "
-                        + "too large");
-            }
-            INDArray source = values.dataType() == DataType.FLOAT ? values : values.castTo(DataType.FLOAT);
-            floats = n == 0 ? new float[0] : source.reshape('c', new long[] {n}).toFloatVector();
+        if (values == null) {
+            return putFloats(name, (float[]) null);
         }
-        return putFloats(name, floats);
+        long n = values.length();
+        if (n > Integer.MAX_VALUE / 4) {
+            throw new IllegalArgumentException("state field \"" + name + "\": an array of " + n + " values is "
+                    + "too large");
+        }
+        // Straight from ND4J's memory into the buffer, as putFloats(String, float[]) lays it out.
+        header(FLOATS, name, 4 + 4L * n).putInt((int) n);
+        NativeFloats.copy(values, buffer.asFloatBuffer());
+        buffer.position(buffer.position() + 4 * (int) n);
+        return this;
     }
 
     /** {@code values} may be null. */

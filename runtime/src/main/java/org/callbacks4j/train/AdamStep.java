@@ -1,7 +1,7 @@
 package org.callbacks4j.train;
 
 import java.nio.FloatBuffer;
-import org.nd4j.linalg.api.buffer.DataType;
+import org.callbacks4j.io.NativeFloats;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -99,14 +99,13 @@ final class AdamStep {
         return lastGradientBuffer;
     }
 
-    /** The native memory of {@code array} as a float buffer, from its first element; it must be dense float32. */
+    /** The native memory of {@code array}, which must be a dense float32 vector of {@code length} values. */
     private static FloatBuffer checkedView(INDArray array, long length) {
-        if (array.dataType() != DataType.FLOAT || array.length() != length || array.ordering() != 'c'
-                || array.elementWiseStride() != 1) {
+        FloatBuffer view = array.length() == length ? NativeFloats.view(array) : null;
+        if (view == null) {
             throw new IllegalArgumentException("Adam needs a dense float32 vector of " + length + " values; got "
                     + array.shapeInfoToString().replace('\n', ' '));
         }
-        FloatBuffer whole = array.data().asNioFloat();
-        return whole.slice((int) array.offset(), (int) length);
+        return view;
     }
 }

@@ -21,6 +21,7 @@ import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.callbacks4j.io.AtomicFiles;
+import org.callbacks4j.io.NativeFloats;
 import org.callbacks4j.model.Activation;
 import org.callbacks4j.model.Layer;
 import org.callbacks4j.model.Sequential;
@@ -317,14 +318,7 @@ public final class Checkpoints {
             throw new IllegalArgumentException("array of " + n + " values is too large for a checkpoint entry");
         }
         ByteBuffer bytes = ByteBuffer.allocate((int) n * 4).order(ByteOrder.LITTLE_ENDIAN);
-        if (n > 0 && array.dataType() == DataType.FLOAT && array.ordering() == 'c'
-                && array.elementWiseStride() == 1) {
-            // One copy straight from ND4J's memory: this runs on the training thread at every checkpoint.
-            bytes.asFloatBuffer().put(array.data().asNioFloat().slice((int) array.offset(), (int) n));
-        } else if (n > 0) {
-            INDArray source = array.dataType() == DataType.FLOAT ? array : array.castTo(DataType.FLOAT);
-            bytes.asFloatBuffer().put(source.reshape('c', new long[] {n}).toFloatVector());
-        }
+        NativeFloats.copy(array, bytes.asFloatBuffer());
         return bytes.array();
     }
 
