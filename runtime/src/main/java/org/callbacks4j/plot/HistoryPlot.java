@@ -30,7 +30,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * Training curves of a {@link History}, drawn with XChart, as Keras users draw {@code history.history} with
- * matplotlib. Reached through {@link History#plot(Path)}.
+ * matplotlib: {@code HistoryPlot.write(history, Path.of("curves.png"))}.
  *
  * <p>One chart per metric, in a grid of {@link #CHART_WIDTH} x {@link #CHART_HEIGHT} pixel cells (up to three in a
  * row): {@code loss} first, then the other metrics by name, each with its training series ({@code accuracy}, blue)
@@ -61,6 +61,19 @@ public final class HistoryPlot {
     private static final int MARKERS_UP_TO = 40; // points per series; beyond that the markers hide the line
 
     private HistoryPlot() {}
+
+    /**
+     * Draws {@code history} to {@code path}, PNG or SVG by its extension: one chart per metric with the training and
+     * {@code val_} series over the epochs (numbered from 1 on the axis, as Keras's epoch lines), and
+     * {@code learning_rate} on a chart of its own. The file is replaced atomically.
+     *
+     * @throws IllegalStateException if {@code history} has no epochs
+     * @throws IllegalArgumentException if {@code path} ends in neither {@code .png} nor {@code .svg}
+     * @throws IOException if the file cannot be written
+     */
+    public static void write(History history, Path path) throws IOException {
+        write(history, path, OptionalInt.empty());
+    }
 
     /**
      * Draws {@code history} to {@code path} (see the class comment).

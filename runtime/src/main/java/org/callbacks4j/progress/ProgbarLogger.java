@@ -6,7 +6,6 @@ import java.lang.reflect.Method;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.LongSupplier;
-import org.callbacks4j.train.SlotLogs;
 
 /**
  * The trainer's progress output, Keras's {@code ProgbarLogger}, selected by {@code Fit.verbose}:
@@ -127,7 +126,7 @@ public final class ProgbarLogger {
      * Redraws the live bar after {@code step} (1-based) batches, with the epoch-to-date values in {@code logs}. Call
      * only when {@link #redrawDue()}.
      */
-    public void update(int step, SlotLogs logs) {
+    public void update(int step, ProgressValues logs) {
         if (!live) {
             return;
         }
@@ -145,7 +144,7 @@ public final class ProgbarLogger {
      * Ends epoch {@code epoch} after {@code stepsRun} batches (fewer than planned if training stopped inside the
      * epoch), with its final {@code logs}: the Keras epoch line.
      */
-    public void onEpochEnd(int epoch, int stepsRun, SlotLogs logs) {
+    public void onEpochEnd(int epoch, int stepsRun, ProgressValues logs) {
         if (silent) {
             return;
         }
@@ -209,7 +208,7 @@ public final class ProgbarLogger {
         sb.append(']');
     }
 
-    private static void appendValues(StringBuilder sb, SlotLogs logs) {
+    private static void appendValues(StringBuilder sb, ProgressValues logs) {
         for (int slot = 0; slot < logs.slotCount(); slot++) {
             if (logs.has(slot)) {
                 sb.append(" - ").append(logs.name(slot)).append(": ").append(formatValue(logs.get(slot)));

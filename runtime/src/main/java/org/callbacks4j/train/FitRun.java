@@ -77,7 +77,7 @@ final class FitRun {
     private final int valLossSlot;
     private final int[] valMetricSlots;
     private final double[] runningMetrics;
-    private History.Recorder history = History.recorder();
+    private HistoryRecorder history = new HistoryRecorder();
     private final ProgbarLogger progbar;
     private final SlotLogs progressLogs;
     private double runningLoss;
@@ -397,7 +397,7 @@ final class FitRun {
         String stoppedBy = in.readString("stoppedBy");
         int stopEpoch = in.readInt("stopEpoch");
         BackupState.LogsSnapshot savedFinalLogs = BackupState.readLogs(in, "finalLogs");
-        History.Recorder savedHistory = History.recorder();
+        HistoryRecorder savedHistory = new HistoryRecorder();
         in.readSection("history", savedHistory);
         in.finish();
         boolean midEpoch = position.batchesDone() > 0;

@@ -11,13 +11,14 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import org.callbacks4j.Logs;
+import org.callbacks4j.progress.ProgressValues;
 
 /**
  * The trainer's {@link Logs}: names fixed to slots for a fit, values in a {@code double[]} with a presence flag per
  * slot. Reading or writing by slot allocates nothing. Names can be added later with {@link #define(String)} (for
  * example {@code learning_rate} by a policy); slots never move.
  */
-public final class SlotLogs implements Logs {
+public final class SlotLogs implements Logs, ProgressValues {
 
     private final Map<String, Integer> slots = new HashMap<>();
     private String[] names;
@@ -120,11 +121,13 @@ public final class SlotLogs implements Logs {
     }
 
     /** Number of slots (defined names, present or not). */
+    @Override
     public int slotCount() {
         return size;
     }
 
     /** The name of {@code slot}. */
+    @Override
     public String name(int slot) {
         if (slot < 0 || slot >= size) {
             throw new IndexOutOfBoundsException("slot " + slot + " outside [0, " + size + ")");

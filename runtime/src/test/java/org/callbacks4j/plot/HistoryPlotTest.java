@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.callbacks4j.History;
+import org.callbacks4j.train.HistoryRecorder;
 import org.callbacks4j.train.SlotLogs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +32,7 @@ class HistoryPlotTest {
 
     /** Twelve epochs of a typical run: loss falls, accuracy rises, the learning rate is halved twice. */
     private static History typical(boolean validation, boolean learningRate) {
-        History.Recorder recorder = History.recorder();
+        HistoryRecorder recorder = new HistoryRecorder();
         SlotLogs logs = new SlotLogs(List.of("loss", "accuracy", "val_loss", "val_accuracy", "learning_rate"));
         for (int e = 0; e < 12; e++) {
             logs.clear();
@@ -87,7 +88,7 @@ class HistoryPlotTest {
     @Test
     void pngHasOneChartPerMetricWithLossFirstAndLearningRateLast() throws IOException {
         Path png = dir.resolve("curves.png");
-        typical(true, true).plot(png);
+        HistoryPlot.write(typical(true, true), png);
         BufferedImage image = read(png);
         // loss, accuracy, learning_rate: one row of three charts.
         assertThat(image.getWidth()).isEqualTo(3 * W);
@@ -111,7 +112,7 @@ class HistoryPlotTest {
     @Test
     void withoutValidationOnlyTheTrainingSeriesIsDrawn() throws IOException {
         Path png = dir.resolve("train-only.png");
-        typical(false, false).plot(png);
+        HistoryPlot.write(typical(false, false), png);
         BufferedImage image = read(png);
         assertThat(image.getWidth()).isEqualTo(2 * W);
         assertThat(count(image, 0, HistoryPlot.TRAINING)).isGreaterThan(200);
@@ -122,7 +123,7 @@ class HistoryPlotTest {
     @Test
     void theRestoredEpochIsMarkedOnEveryChart() throws IOException {
         Path png = dir.resolve("restored.png");
-        typical(true, true).plot(png, OptionalInt.of(6));
+        HistoryPlot.write(typical(true, true), png, OptionalInt.of(6));
         BufferedImage image = read(png);
         for (int cell = 0; cell < 3; cell++) {
             assertThat(count(image, cell, HistoryPlot.RESTORED)).isGreaterThan(50);
@@ -132,7 +133,7 @@ class HistoryPlotTest {
     @Test
     void svgDrawsEverySeriesInItsColourAndIsWellFormed() throws Exception {
         Path svg = dir.resolve("curves.svg");
-        typical(true, true).plot(svg, OptionalInt.of(6));
+        HistoryPlot.write(typical(true, true), svg, OptionalInt.of(6));
         String text = Files.readString(svg, StandardCharsets.UTF_8);
         // XChart draws text as outlines, so the names are not in the file; the series' strokes are.
         for (Color color : List.of(HistoryPlot.TRAINING, HistoryPlot.VALIDATION, HistoryPlot.LEARNING_RATE,
@@ -146,30 +147,30 @@ class HistoryPlotTest {
         assertThat(doc.getDocumentElement().getTagName()).isEqualTo("svg");
         assertThat(doc.getDocumentElement().getAttribute("viewBox")).isEqualTo("0 0 " + 3 * W + " " + H);
 
-        typical(true, false).plot(svg);
+        HistoryPlot.write(typical(true, false), svg);
         assertThat(Files.readString(svg, StandardCharsets.UTF_8)).doesNotContain("stroke:rgb(214,39,40)");
     }
 
     @Test
     void anEmptyHistoryIsAClearError() {
-        History empty = History.recorder().build();
+        History empty = new HistoryRecorder().build();
         IllegalStateException e =
-                assertThrows(IllegalStateException.class, () -> empty.plot(dir.resolve("empty.png")));
+                assertThrows(IllegalStateException.class, () -> HistoryPlot.write(empty, dir.resolve("empty.png")));
         assertThat(e).hasMessageThat().contains("no epochs to plot");
         assertThat(Files.exists(dir.resolve("empty.png"))).isFalse();
     }
 
     @Test
     void anUnknownExtensionIsAClearError() {
-        IllegalArgumentException e = assertThrows(
-                IllegalArgumentException.class, () -> typical(true, false).plot(dir.resolve("curves.jpg")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> HistoryPlot.write(typical(true, false), dir.resolve("curves.jpg")));
         assertThat(e).hasMessageThat().contains("curves.jpg ends in neither .png nor .svg");
     }
 
     @Test
     void aRestoredEpochThatDidNotRunIsAClearError() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> typical(true, false).plot(dir.resolve("c.png"), OptionalInt.of(12)));
+                () -> HistoryPlot.write(typical(true, false), dir.resolve("c.png"), OptionalInt.of(12)));
         assertThat(e).hasMessageThat().contains("restoredEpoch 12 is not an epoch of this history");
     }
 
@@ -177,7 +178,7 @@ class HistoryPlotTest {
     void replacesAnExistingFileAndLeavesNoTemporaryFiles() throws IOException {
         Path png = dir.resolve("curves.png");
         Files.writeString(png, "old");
-        typical(true, false).plot(png);
+        HistoryPlot.write(typical(true, false), png);
         assertThat(read(png).getWidth()).isEqualTo(2 * W);
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("curves.png");
@@ -186,7 +187,7 @@ class HistoryPlotTest {
 
     @Test
     void seriesThatSkipEpochsAndNonFiniteValuesStillPlot() throws IOException {
-        History.Recorder recorder = History.recorder();
+        HistoryRecorder recorder = new HistoryRecorder();
         SlotLogs logs = new SlotLogs(List.of("loss", "val_loss"));
         for (int e = 3; e < 9; e++) { // resumed at epoch 3
             logs.clear();
@@ -200,7 +201,7 @@ class HistoryPlotTest {
         assertThat(history.epochsOf("val_loss")).containsExactly(4, 6, 8).inOrder();
         assertThat(history.epochsOf("loss")).containsExactly(3, 4, 5, 6, 7, 8).inOrder();
         Path png = dir.resolve("gaps.png");
-        history.plot(png, OptionalInt.of(4));
+        HistoryPlot.write(history, png, OptionalInt.of(4));
         BufferedImage image = read(png);
         assertThat(image.getWidth()).isEqualTo(W);
         assertThat(count(image, 0, HistoryPlot.TRAINING)).isGreaterThan(100);
@@ -214,7 +215,7 @@ class HistoryPlotTest {
         assertThat(HistoryPlot.columns(4)).isEqualTo(2);
         assertThat(HistoryPlot.columns(5)).isEqualTo(3);
         assertThat(HistoryPlot.columns(10)).isEqualTo(4);
-        History.Recorder recorder = History.recorder();
+        HistoryRecorder recorder = new HistoryRecorder();
         SlotLogs logs = new SlotLogs(List.of("loss", "mae", "mse", "zeta", "learning_rate"));
         for (String name : List.of("loss", "mae", "mse", "zeta", "learning_rate")) {
             logs.put(name, 1);

@@ -83,7 +83,7 @@ class SlotLogsTest {
     @Test
     void historyHasNoPadding() {
         SlotLogs logs = new SlotLogs(List.of("loss", "val_loss"));
-        History.Recorder r = History.recorder();
+        HistoryRecorder r = new HistoryRecorder();
         logs.put(0, 1.0);
         logs.put(1, 2.0);
         r.record(0, logs);

@@ -19,6 +19,7 @@ import org.callbacks4j.data.Dataset;
 import org.callbacks4j.dispatch.CallbackDispatcher;
 import org.callbacks4j.dispatch.FitPlan;
 import org.callbacks4j.dispatch.Hooks;
+import org.callbacks4j.plot.HistoryPlot;
 import org.callbacks4j.policy.CsvLogger;
 import org.callbacks4j.policy.Policy;
 import org.callbacks4j.policy.TensorBoardLogger;
@@ -28,7 +29,7 @@ import org.callbacks4j.train.Fit;
 /**
  * What watching a training costs: the epoch time of the digits sample's network and data with each observer alone
  * (the live progress bar, {@code @CsvLogger}, {@code @TensorBoard}), all of them, and none, plus the time of
- * {@code History.plot} at the end of a run. Variants run in interleaved rounds, each round starting one variant later
+ * {@code HistoryPlot.write} at the end of a run. Variants run in interleaved rounds, each round starting one variant later
  * (none, bar, csv, tb, all; bar, csv, tb, all, none; ...), so that the machine's drift and the garbage of the
  * previous fit spread over all of them; the report gives each variant's median epoch over every
  * round and its ratio to the median of "none" measured in the same run.
@@ -90,7 +91,7 @@ public final class DigitsObservers {
                 }
                 if (all) {
                     long t = System.nanoTime();
-                    history.plot(dir.resolve("curves.png"));
+                    HistoryPlot.write(history, dir.resolve("curves.png"));
                     plotMillis.add((System.nanoTime() - t) / 1e6);
                 }
             }
@@ -106,7 +107,7 @@ public final class DigitsObservers {
                     e.getKey(), m, 100 * (m / none - 1), e.getValue().size()));
         }
         md.append(String.format(Locale.ROOT,
-                "%n`History.plot` (PNG, 3 charts) at the end of a run: median %.0f ms over %d runs.%n",
+                "%n`HistoryPlot.write` (PNG, 3 charts) at the end of a run: median %.0f ms over %d runs.%n",
                 median(plotMillis), plotMillis.size()));
         Files.writeString(out.resolve("results.md"), md.toString());
         StringBuilder csv = new StringBuilder("variant,epoch_ms\n");

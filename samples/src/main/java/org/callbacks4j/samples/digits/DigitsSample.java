@@ -8,6 +8,7 @@ import org.callbacks4j.History;
 import org.callbacks4j.data.Dataset;
 import org.callbacks4j.model.Activation;
 import org.callbacks4j.model.Sequential;
+import org.callbacks4j.plot.HistoryPlot;
 import org.callbacks4j.train.Adam;
 import org.callbacks4j.train.Fit;
 import org.callbacks4j.train.Loss;
@@ -44,7 +45,7 @@ public final class DigitsSample {
         restored.ifPresent(epoch -> System.out.printf("Weights restored from epoch %d%n", epoch + 1));
 
         Path curves = Path.of(DigitsTraining.RUN_DIR, "curves.png");
-        history.plot(curves, restored);
+        HistoryPlot.write(history, curves, restored);
         System.out.println("Run folder " + DigitsTraining.RUN_DIR + ": history.csv, tensorboard/, best.zip, "
                 + curves.getFileName() + " (tensorboard --logdir " + DigitsTraining.RUN_DIR + "/tensorboard)");
     }

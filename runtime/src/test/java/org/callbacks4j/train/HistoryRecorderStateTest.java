@@ -1,14 +1,14 @@
-package org.callbacks4j;
+package org.callbacks4j.train;
 
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import java.util.Map;
+import org.callbacks4j.History;
 import org.callbacks4j.state.IncompatibleStateException;
 import org.callbacks4j.state.StateReader;
 import org.callbacks4j.state.StateWriter;
-import org.callbacks4j.train.SlotLogs;
 import org.junit.jupiter.api.Test;
 
 /** The History so far is part of a backup: a resumed fit returns the whole run's History, gaps in series included. */
@@ -17,8 +17,8 @@ class HistoryRecorderStateTest {
     @Test
     void aRestoredRecorderContinuesAsTheOriginal() {
         SlotLogs logs = new SlotLogs(List.of("loss", "val_loss", "learning_rate"));
-        History.Recorder original = History.recorder();
-        History.Recorder resumed = History.recorder();
+        HistoryRecorder original = new HistoryRecorder();
+        HistoryRecorder resumed = new HistoryRecorder();
         for (int epoch = 3; epoch < 8; epoch++) {
             logs.clear();
             logs.put("loss", 1.0 / epoch);
@@ -46,7 +46,7 @@ class HistoryRecorderStateTest {
 
     @Test
     void seriesThatDoNotAddUpAreRefused() {
-        byte[] bad = new StateWriter().beginSection("h", History.recorder().stateConfiguration())
+        byte[] bad = new StateWriter().beginSection("h", new HistoryRecorder().stateConfiguration())
                 .putInts("epochs", new int[] {0})
                 .putStrings("names", List.of("loss"))
                 .putInts("lengths", new int[] {2})
@@ -55,7 +55,7 @@ class HistoryRecorderStateTest {
                 .putString("stoppedBy", null)
                 .putInt("stoppedEpoch", -1)
                 .endSection().toByteArray();
-        History.Recorder recorder = History.recorder();
+        HistoryRecorder recorder = new HistoryRecorder();
         assertThrows(IncompatibleStateException.class, () -> new StateReader(bad, "t").readSection("h", recorder));
         assertThat(recorder.build().asMap()).isEqualTo(Map.of());
     }
