@@ -14,7 +14,7 @@ import java.lang.annotation.Target;
  * {@code {batch}} only when saving every N batches) and any metric the training produces (as {@link EarlyStop#monitor()}
  * lists them; at batch level only {@code loss} and the compiled metrics, since batch logs hold nothing else), each with
  * an optional Python format spec ({@code {epoch:02d}}, {@code {val_loss:.4f}}); write <code>{{</code> and
- * <code>}}</code> for literal braces. The grammar is {@code org.callbacks4j.policy.PathTemplate}'s. A checkpoint holds
+ * <code>}}</code> for literal braces. The grammar is {@code org.callbacks4j.internal.policy.PathTemplate}'s. A checkpoint holds
  * everything needed to continue training (parameters, optimizer state, model configuration, training position and
  * metrics) or, with {@link #saveWeightsOnly()}, the parameters. Every write is atomic.
  *

@@ -161,7 +161,7 @@ class BackupTrainingTest {
         Object[] first = train(only);
 
         // Kept (deleteCheckpoint = false): the newest two generations.
-        assertThat(org.callbacks4j.train.Backups.files(root.resolve("backup"))).hasSize(2);
+        assertThat(org.callbacks4j.internal.train.Backups.files(root.resolve("backup"))).hasSize(2);
         // A second fit resumes from the last backup (after the last batch): it trains nothing again, and returns
         // the same parameters and the whole run's History.
         Object[] again = train(only);

@@ -17,9 +17,9 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javax.tools.JavaFileObject;
 import org.callbacks4j.Logs;
-import org.callbacks4j.dispatch.CallbackDispatcher;
-import org.callbacks4j.dispatch.CallbackException;
-import org.callbacks4j.dispatch.Hooks;
+import org.callbacks4j.internal.dispatch.CallbackDispatcher;
+import org.callbacks4j.CallbackException;
+import org.callbacks4j.internal.dispatch.Hooks;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import javax.tools.JavaFileObject;
-import org.callbacks4j.dispatch.CallbackDispatcher;
-import org.callbacks4j.dispatch.Dispatchers;
+import org.callbacks4j.internal.dispatch.CallbackDispatcher;
+import org.callbacks4j.internal.dispatch.Dispatchers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.callbacks4j.policy.PathTemplate;
+import org.callbacks4j.internal.policy.PathTemplate;
 import org.callbacks4j.processor.validation.PathTemplateSyntax;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

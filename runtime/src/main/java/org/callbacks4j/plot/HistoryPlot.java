@@ -19,7 +19,7 @@ import java.util.OptionalInt;
 import java.util.TreeSet;
 import javax.imageio.ImageIO;
 import org.callbacks4j.History;
-import org.callbacks4j.io.AtomicFiles;
+import org.callbacks4j.internal.io.AtomicFiles;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;

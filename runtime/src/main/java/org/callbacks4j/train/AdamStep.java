@@ -1,7 +1,7 @@
 package org.callbacks4j.train;
 
 import java.nio.FloatBuffer;
-import org.callbacks4j.io.NativeFloats;
+import org.callbacks4j.internal.io.NativeFloats;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**

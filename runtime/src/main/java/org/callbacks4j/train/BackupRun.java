@@ -5,7 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.callbacks4j.io.AtomicFiles;
+import org.callbacks4j.internal.io.AtomicFiles;
+import org.callbacks4j.internal.train.Backups;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import org.callbacks4j.data.Dataset;
-import org.callbacks4j.progress.ProgbarLogger;
+import org.callbacks4j.internal.progress.ProgbarLogger;
 
 /**
  * The settings of one {@code fit} call, Keras's {@code fit} arguments. Immutable: each setter returns a new

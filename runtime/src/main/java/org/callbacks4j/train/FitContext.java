@@ -8,7 +8,7 @@ import org.callbacks4j.model.Sequential;
  * The trainer's {@link TrainingContext} for one fit. Besides the context every hook sees, it gives code that knows the
  * trainer (checkpoints, backups) the {@link #optimizerState()} and the {@link #fit()} settings.
  */
-public final class FitContext implements TrainingContext {
+final class FitContext implements TrainingContext {
 
     private final Sequential model;
     private final OptimizerState optimizer;

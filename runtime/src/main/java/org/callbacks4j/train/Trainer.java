@@ -74,7 +74,7 @@ public final class Trainer {
     /**
      * Trains {@code model} on {@code data} (Keras {@code fit}) and calls the hooks of {@code callbacks}: each is an
      * instance of a class whose hooks the annotation processor compiled (its {@code _Callbacks} class is found once
-     * per fit), or a {@link org.callbacks4j.dispatch.CallbackDispatcher}. Their hooks run in argument order.
+     * per fit), or a {@link org.callbacks4j.internal.dispatch.CallbackDispatcher}. Their hooks run in argument order.
      *
      * <p>Order, as Keras 3: {@code onTrainBegin}; per epoch {@code onEpochBegin}, per batch {@code onBatchBegin},
      * train step, {@code onBatchEnd}; then validation and {@code onValidationEnd}; {@code onEpochEnd}; finally

@@ -4,9 +4,9 @@
  * and optimizers ({@link org.callbacks4j.train.Adam}, {@link org.callbacks4j.train.Sgd},
  * {@link org.callbacks4j.train.RmsProp}), all backed by ND4J's own implementations.
  *
- * <p>For code that works with the trainer itself (checkpoints, backups): the {@link org.callbacks4j.TrainingContext}
- * a hook receives is a {@link org.callbacks4j.train.FitContext}, which exposes the
- * {@link org.callbacks4j.train.OptimizerState}; the {@link org.callbacks4j.Logs} are
- * {@link org.callbacks4j.train.SlotLogs}, to which names such as {@code learning_rate} can be added.
+ * <p>{@link org.callbacks4j.train.Trainer#optimizerState} gives the {@link org.callbacks4j.train.OptimizerState} a
+ * trainer keeps for a model, and {@link org.callbacks4j.train.Checkpoints} reads and writes checkpoint zips. The loop
+ * itself ({@code FitRun}, {@code Network}, the Adam step, backups' bookkeeping) is package-private here; what the
+ * other internal packages share with it lives in {@code org.callbacks4j.internal.train}.
  */
 package org.callbacks4j.train;

@@ -3,20 +3,20 @@ package org.callbacks4j.train;
 import java.nio.file.Path;
 import org.callbacks4j.Logs;
 import org.callbacks4j.TrainingContext;
-import org.callbacks4j.dispatch.CallbackDispatcher;
-import org.callbacks4j.dispatch.FitPlan;
-import org.callbacks4j.dispatch.Hooks;
-import org.callbacks4j.policy.BackupAndRestore;
-import org.callbacks4j.policy.CsvLogger;
-import org.callbacks4j.policy.CustomMetric;
-import org.callbacks4j.policy.EarlyStopping;
-import org.callbacks4j.policy.ModelCheckpoint;
-import org.callbacks4j.policy.ReduceLROnPlateau;
-import org.callbacks4j.policy.TensorBoardLogger;
-import org.callbacks4j.policy.TerminateOnNaN;
-import org.callbacks4j.state.StateReader;
-import org.callbacks4j.state.StateWriter;
-import org.callbacks4j.state.Stateful;
+import org.callbacks4j.internal.dispatch.CallbackDispatcher;
+import org.callbacks4j.internal.dispatch.FitPlan;
+import org.callbacks4j.internal.dispatch.Hooks;
+import org.callbacks4j.internal.policy.BackupAndRestore;
+import org.callbacks4j.internal.policy.CsvLogger;
+import org.callbacks4j.internal.policy.CustomMetric;
+import org.callbacks4j.internal.policy.EarlyStopping;
+import org.callbacks4j.internal.policy.ModelCheckpoint;
+import org.callbacks4j.internal.policy.ReduceLROnPlateau;
+import org.callbacks4j.internal.policy.TensorBoardLogger;
+import org.callbacks4j.internal.policy.TerminateOnNaN;
+import org.callbacks4j.internal.state.StateReader;
+import org.callbacks4j.internal.state.StateWriter;
+import org.callbacks4j.internal.state.Stateful;
 
 /**
  * A hand-written stand-in for the dispatcher the processor generates for a training class carrying every stateful

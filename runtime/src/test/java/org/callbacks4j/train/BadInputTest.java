@@ -4,7 +4,7 @@ import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.callbacks4j.data.Dataset;
-import org.callbacks4j.dispatch.Hooks;
+import org.callbacks4j.internal.dispatch.Hooks;
 import org.callbacks4j.model.Activation;
 import org.callbacks4j.model.Sequential;
 import org.junit.jupiter.api.Test;

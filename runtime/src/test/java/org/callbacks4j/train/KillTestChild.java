@@ -3,7 +3,7 @@ package org.callbacks4j.train;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.callbacks4j.io.EventFiles;
+import org.callbacks4j.internal.io.EventFiles;
 
 /**
  * The child process of {@link KillTest}: trains {@link ResumeScenario} with {@link BackupTraining} (backups every few

@@ -7,10 +7,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.callbacks4j.data.Dataset;
-import org.callbacks4j.dispatch.Hooks;
+import org.callbacks4j.internal.dispatch.Hooks;
 import org.callbacks4j.model.Activation;
 import org.callbacks4j.model.Sequential;
-import org.callbacks4j.progress.ProgbarLogger;
+import org.callbacks4j.internal.progress.ProgbarLogger;
 import org.junit.jupiter.api.Test;
 
 /** The progress output of a real fit, captured through {@link Fit#progressOutput}. */

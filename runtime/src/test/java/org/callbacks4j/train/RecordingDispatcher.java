@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 import org.callbacks4j.Logs;
 import org.callbacks4j.TrainingContext;
-import org.callbacks4j.dispatch.CallbackDispatcher;
-import org.callbacks4j.dispatch.Hooks;
+import org.callbacks4j.internal.dispatch.CallbackDispatcher;
+import org.callbacks4j.internal.dispatch.Hooks;
 
 /**
  * A hand-written dispatcher, standing in for generated code, that records every call it receives, whether or not

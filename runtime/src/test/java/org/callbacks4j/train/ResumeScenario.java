@@ -10,7 +10,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.callbacks4j.History;
 import org.callbacks4j.data.Dataset;
-import org.callbacks4j.io.EventFiles;
+import org.callbacks4j.internal.io.EventFiles;
 import org.callbacks4j.model.Activation;
 import org.callbacks4j.model.Sequential;
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.callbacks4j.data.Dataset;
+import org.callbacks4j.internal.train.Backups;
 import org.callbacks4j.model.Activation;
 import org.callbacks4j.model.Sequential;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -3,7 +3,7 @@ package org.callbacks4j.benchmarks.dispatch;
 import org.callbacks4j.Logs;
 import org.callbacks4j.OnBatchEnd;
 import org.callbacks4j.OnEpochEnd;
-import org.callbacks4j.dispatch.Hooks;
+import org.callbacks4j.internal.dispatch.Hooks;
 
 /** Case "one batch hook reading the loss" (plus the epoch-end hook of the first case). */
 public class BatchLossTraining {

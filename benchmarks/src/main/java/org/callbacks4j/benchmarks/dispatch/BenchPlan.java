@@ -6,7 +6,7 @@ import java.util.function.Supplier;
 import org.callbacks4j.History;
 import org.callbacks4j.Logs;
 import org.callbacks4j.TrainingContext;
-import org.callbacks4j.dispatch.FitPlan;
+import org.callbacks4j.internal.dispatch.FitPlan;
 
 /**
  * The {@link FitPlan} the dispatch benchmarks prepare their policies with: slots of the fixture's logs (which already

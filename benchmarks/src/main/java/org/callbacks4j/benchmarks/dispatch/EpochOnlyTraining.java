@@ -2,7 +2,7 @@ package org.callbacks4j.benchmarks.dispatch;
 
 import org.callbacks4j.Logs;
 import org.callbacks4j.OnEpochEnd;
-import org.callbacks4j.dispatch.Hooks;
+import org.callbacks4j.internal.dispatch.Hooks;
 
 /** Case "no batch hooks": one epoch-end hook reading the loss. Its dispatcher asks for no per-batch work. */
 public class EpochOnlyTraining {

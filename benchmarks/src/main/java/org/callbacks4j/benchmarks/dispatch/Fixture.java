@@ -1,9 +1,9 @@
 package org.callbacks4j.benchmarks.dispatch;
 
 import java.util.List;
-import org.callbacks4j.dispatch.CallbackDispatcher;
-import org.callbacks4j.dispatch.Dispatchers;
-import org.callbacks4j.train.SlotLogs;
+import org.callbacks4j.internal.dispatch.CallbackDispatcher;
+import org.callbacks4j.internal.dispatch.Dispatchers;
+import org.callbacks4j.internal.train.SlotLogs;
 
 /**
  * What the dispatch benchmarks share: the trainer's logs and context for one fit of Fashion-MNIST's shape (60,000 rows

@@ -8,12 +8,12 @@ import org.callbacks4j.OnTrainBegin;
 import org.callbacks4j.OnTrainEnd;
 import org.callbacks4j.TrainingContext;
 import org.callbacks4j.benchmarks.ProgressBar;
-import org.callbacks4j.dispatch.FitPlan;
-import org.callbacks4j.dispatch.Hooks;
-import org.callbacks4j.policy.EarlyStopping;
-import org.callbacks4j.policy.ModelCheckpoint;
-import org.callbacks4j.policy.ReduceLROnPlateau;
-import org.callbacks4j.policy.TerminateOnNaN;
+import org.callbacks4j.internal.dispatch.FitPlan;
+import org.callbacks4j.internal.dispatch.Hooks;
+import org.callbacks4j.internal.policy.EarlyStopping;
+import org.callbacks4j.internal.policy.ModelCheckpoint;
+import org.callbacks4j.internal.policy.ReduceLROnPlateau;
+import org.callbacks4j.internal.policy.TerminateOnNaN;
 
 /**
  * Case "the full set of policies": early stopping, a best-only checkpoint, plateau LR, TerminateOnNaN and a progress

@@ -8,9 +8,9 @@ import java.util.Comparator;
 import java.util.List;
 import org.callbacks4j.Logs;
 import org.callbacks4j.TrainingContext;
-import org.callbacks4j.dispatch.CallbackDispatcher;
-import org.callbacks4j.dispatch.CallbackException;
-import org.callbacks4j.dispatch.Hooks;
+import org.callbacks4j.internal.dispatch.CallbackDispatcher;
+import org.callbacks4j.CallbackException;
+import org.callbacks4j.internal.dispatch.Hooks;
 import org.callbacks4j.model.Sequential;
 
 /**

@@ -8,7 +8,7 @@ import java.lang.annotation.Target;
 /**
  * What a runtime-reflection framework would annotate a hook with: the callbacks4j annotations are CLASS-retained (only
  * the processor reads them), so the training classes carry this RUNTIME mirror for {@link ReflectiveDispatcher} too.
- * {@link #value()} is the {@link org.callbacks4j.dispatch.Hooks} bit of the hook.
+ * {@link #value()} is the {@link org.callbacks4j.internal.dispatch.Hooks} bit of the hook.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.METHOD)

@@ -1,8 +1,8 @@
 package org.callbacks4j.benchmarks.dispatch;
 
 import java.util.Arrays;
-import org.callbacks4j.dispatch.CallbackDispatcher;
-import org.callbacks4j.dispatch.Hooks;
+import org.callbacks4j.internal.dispatch.CallbackDispatcher;
+import org.callbacks4j.internal.dispatch.Hooks;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**

@@ -3,14 +3,14 @@ package org.callbacks4j.benchmarks.e2e;
 import java.nio.file.Path;
 import org.callbacks4j.Logs;
 import org.callbacks4j.TrainingContext;
-import org.callbacks4j.dispatch.CallbackDispatcher;
-import org.callbacks4j.dispatch.FitPlan;
-import org.callbacks4j.dispatch.Hooks;
-import org.callbacks4j.policy.CsvLogger;
-import org.callbacks4j.policy.EarlyStopping;
-import org.callbacks4j.policy.ModelCheckpoint;
-import org.callbacks4j.policy.ReduceLROnPlateau;
-import org.callbacks4j.policy.TensorBoardLogger;
+import org.callbacks4j.internal.dispatch.CallbackDispatcher;
+import org.callbacks4j.internal.dispatch.FitPlan;
+import org.callbacks4j.internal.dispatch.Hooks;
+import org.callbacks4j.internal.policy.CsvLogger;
+import org.callbacks4j.internal.policy.EarlyStopping;
+import org.callbacks4j.internal.policy.ModelCheckpoint;
+import org.callbacks4j.internal.policy.ReduceLROnPlateau;
+import org.callbacks4j.internal.policy.TensorBoardLogger;
 
 /**
  * The "full callback set" of the end-to-end benchmark: early stopping, a best-only checkpoint, plateau LR, a CSV log

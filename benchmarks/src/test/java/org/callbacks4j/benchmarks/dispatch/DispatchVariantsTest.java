@@ -3,7 +3,7 @@ package org.callbacks4j.benchmarks.dispatch;
 import static com.google.common.truth.Truth.assertThat;
 
 import java.util.function.Function;
-import org.callbacks4j.dispatch.Hooks;
+import org.callbacks4j.internal.dispatch.Hooks;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.infra.Blackhole;
 

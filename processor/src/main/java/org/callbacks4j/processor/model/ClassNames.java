@@ -10,9 +10,9 @@ import com.palantir.javapoet.ClassName;
 public final class ClassNames {
 
     public static final String RUNTIME_PACKAGE = "org.callbacks4j";
-    public static final String DISPATCH_PACKAGE = "org.callbacks4j.dispatch";
-    public static final String POLICY_PACKAGE = "org.callbacks4j.policy";
-    public static final String STATE_PACKAGE = "org.callbacks4j.state";
+    public static final String DISPATCH_PACKAGE = "org.callbacks4j.internal.dispatch";
+    public static final String POLICY_PACKAGE = "org.callbacks4j.internal.policy";
+    public static final String STATE_PACKAGE = "org.callbacks4j.internal.state";
 
     public static final ClassName ON_TRAIN_BEGIN = ClassName.get(RUNTIME_PACKAGE, "OnTrainBegin");
     public static final ClassName ON_TRAIN_END = ClassName.get(RUNTIME_PACKAGE, "OnTrainEnd");
@@ -40,7 +40,7 @@ public final class ClassNames {
 
     public static final ClassName CALLBACK_DISPATCHER = ClassName.get(DISPATCH_PACKAGE, "CallbackDispatcher");
     public static final ClassName HOOKS = ClassName.get(DISPATCH_PACKAGE, "Hooks");
-    public static final ClassName CALLBACK_EXCEPTION = ClassName.get(DISPATCH_PACKAGE, "CallbackException");
+    public static final ClassName CALLBACK_EXCEPTION = ClassName.get(RUNTIME_PACKAGE, "CallbackException");
 
     public static final ClassName FIT_PLAN = ClassName.get(DISPATCH_PACKAGE, "FitPlan");
 

@@ -14,8 +14,8 @@ import java.util.Set;
 
 /**
  * The hook annotations, in the order training fires them, which is also the order of the generated methods.
- * Each hook knows its dispatcher method ({@code org.callbacks4j.dispatch.CallbackDispatcher}), its bit in
- * {@code org.callbacks4j.dispatch.Hooks}, and which injectable parameters it can supply.
+ * Each hook knows its dispatcher method ({@code org.callbacks4j.internal.dispatch.CallbackDispatcher}), its bit in
+ * {@code org.callbacks4j.internal.dispatch.Hooks}, and which injectable parameters it can supply.
  */
 public enum Hook implements MethodRole {
     TRAIN_BEGIN(ClassNames.ON_TRAIN_BEGIN, "onTrainBegin", "TRAIN_BEGIN", EnumSet.of(CONTEXT, MODEL)),

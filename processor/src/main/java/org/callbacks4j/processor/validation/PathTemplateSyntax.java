@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * The grammar of {@code @Checkpoint} path templates, checked at compile time. It is the runtime's
- * ({@code org.callbacks4j.policy.PathTemplate} and {@code org.callbacks4j.io.PythonFloats.Spec}, whose Javadoc is the
+ * ({@code org.callbacks4j.internal.policy.PathTemplate} and {@code org.callbacks4j.internal.io.PythonFloats.Spec}, whose Javadoc is the
  * reference), written
  * again here because the processor does not depend on the runtime; a test holds the two to the same verdicts.
  *

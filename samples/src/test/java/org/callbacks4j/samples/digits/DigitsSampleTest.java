@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.callbacks4j.History;
 import org.callbacks4j.data.Dataset;
-import org.callbacks4j.dispatch.Dispatchers;
+import org.callbacks4j.internal.dispatch.Dispatchers;
 import org.callbacks4j.model.Sequential;
 import org.callbacks4j.train.Checkpoints;
 import org.callbacks4j.train.SavedTraining;

@@ -1,0 +1,37 @@
+package org.callbacks4j.internal.policy;
+
+import java.util.Objects;
+import org.callbacks4j.model.Sequential;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The one seam through which policies touch a model's weights (Keras {@code get_weights} / {@code set_weights}):
+ * the flat parameter vector. Tests use a fake; the trainer's {@link Sequential} is adapted by {@link #of}.
+ */
+public interface ModelWeights {
+
+    /**
+     * The current parameters as one flat vector. May be the live vector (layers are views of it): callers copy out
+     * of it and never keep or modify it.
+     */
+    INDArray params();
+
+    /** Copies {@code params} (same length and type as {@link #params()}) into the model's parameters. */
+    void setParams(INDArray params);
+
+    /** The weights of {@code model}. */
+    static ModelWeights of(Sequential model) {
+        Objects.requireNonNull(model, "model");
+        return new ModelWeights() {
+            @Override
+            public INDArray params() {
+                return model.params();
+            }
+
+            @Override
+            public void setParams(INDArray params) {
+                model.setParams(params);
+            }
+        };
+    }
+}
