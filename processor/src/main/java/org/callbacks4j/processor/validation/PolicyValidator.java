@@ -4,17 +4,12 @@ import com.palantir.javapoet.ClassName;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.lang.model.element.AnnotationMirror;
-import javax.lang.model.element.AnnotationValue;
-import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
-import javax.lang.model.element.VariableElement;
-import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
@@ -24,8 +19,7 @@ import org.callbacks4j.processor.model.Injectable;
 import org.callbacks4j.processor.model.MethodRole;
 import org.callbacks4j.processor.model.PoliciesDescriptor;
 import org.callbacks4j.processor.model.PolicyMethod;
-import org.callbacks4j.processor.validation.MetricCatalog.Resolved;
-import org.callbacks4j.processor.validation.MetricCatalog.Site;
+import org.callbacks4j.processor.validation.MetricPolicyValidator.ValidMetric;
 
 /**
  * Validates the policy annotations of a training class and its superclasses ({@code @EarlyStop},
@@ -33,6 +27,11 @@ import org.callbacks4j.processor.validation.MetricCatalog.Site;
  * on classes; {@code @Metric}, {@code @LearningRateSchedule}, {@code @EarlyStop} on methods) and folds them into a
  * {@link PoliciesDescriptor}: attribute ranges, path templates, monitor names against the metrics the training
  * produces, and the direction {@code Mode.AUTO} stands for.
+ *
+ * <p>This class checks policy methods on their own, gathers the annotations of the class and its superclasses and
+ * rejects duplicates; each policy's attributes are checked by its own validator ({@link MetricPolicyValidator},
+ * {@link LearningRatePolicyValidator}, {@link EarlyStopValidator}, {@link CheckpointValidator},
+ * {@link FilePolicyValidator}), with the checks they share in {@link PolicyChecks}.
  */
 final class PolicyValidator {
 
@@ -54,30 +53,16 @@ final class PolicyValidator {
         ExecutableElement effective(ExecutableElement method);
     }
 
-    /** The policy annotations on one method. */
-    private record MethodAnnotations(
-            Optional<AnnotationMirror> metric, Optional<AnnotationMirror> schedule, List<AnnotationMirror> earlyStops) {
-
-        AnnotationMirror first() {
-            return metric.or(() -> schedule).orElseGet(() -> earlyStops.get(0));
-        }
-    }
-
-    /** A policy method that passed its own checks, with the call generated code makes. */
-    private record ValidMethod(ExecutableElement method, MethodAnnotations annotations, HookCall call) {}
-
-    /** A class-level policy annotation and the class that declares it. */
-    private record Declared(TypeElement declaring, Attributes attributes, String display) {
-
-        Site site(String attribute) {
-            return new Site(declaring, attributes.mirror(), attributes.explicit(attribute), display);
-        }
-    }
-
     private final Elements elements;
+    private final MetricPolicyValidator metricPolicies;
+    private final LearningRatePolicyValidator learningRatePolicies;
+    private final EarlyStopValidator earlyStops;
 
     PolicyValidator(Elements elements) {
         this.elements = elements;
+        this.metricPolicies = new MetricPolicyValidator(elements);
+        this.learningRatePolicies = new LearningRatePolicyValidator(elements);
+        this.earlyStops = new EarlyStopValidator(elements);
     }
 
     /** The methods {@code type} declares that carry a policy annotation, in declaration order. */
@@ -128,7 +113,7 @@ final class PolicyValidator {
     private static List<MethodRole> roles(ExecutableElement method, MethodAnnotations annotations) {
         List<MethodRole> roles = new ArrayList<>();
         if (annotations.metric().isPresent()) {
-            roles.add(takesArrays(method) ? PolicyMethod.PREDICTION_METRIC : PolicyMethod.METRIC);
+            roles.add(MetricPolicyValidator.takesArrays(method) ? PolicyMethod.PREDICTION_METRIC : PolicyMethod.METRIC);
         }
         if (annotations.schedule().isPresent()) {
             roles.add(PolicyMethod.LEARNING_RATE_SCHEDULE);
@@ -137,18 +122,6 @@ final class PolicyValidator {
             roles.add(PolicyMethod.EARLY_STOP);
         }
         return roles;
-    }
-
-    private static boolean takesArrays(ExecutableElement method) {
-        for (VariableElement parameter : method.getParameters()) {
-            if (parameter.asType().getKind() == TypeKind.DECLARED
-                    && ((TypeElement) ((DeclaredType) parameter.asType()).asElement())
-                            .getQualifiedName()
-                            .contentEquals(ClassNames.INDARRAY.canonicalName())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -207,9 +180,9 @@ final class PolicyValidator {
                 call.ifPresent(c -> methods.put(caller.effective(method), new ValidMethod(method, annotations, c)));
             }
         }
-        List<ValidMetric> validMetrics = metrics(methods.values(), report);
+        List<ValidMetric> validMetrics = metricPolicies.metrics(methods.values(), report);
         List<PoliciesDescriptor.Metric> metrics = validMetrics.stream().map(ValidMetric::metric).toList();
-        Optional<PoliciesDescriptor.Schedule> schedule = schedule(methods.values(), report);
+        Optional<PoliciesDescriptor.Schedule> schedule = learningRatePolicies.schedule(methods.values(), report);
 
         Map<ClassName, List<Declared>> declared = new LinkedHashMap<>();
         for (ClassName annotation : PolicyAnnotations.ON_CLASSES) {
@@ -257,540 +230,31 @@ final class PolicyValidator {
 
         Optional<PoliciesDescriptor.ReduceLr> reduceLr = declared.get(ClassNames.REDUCE_LR_ON_PLATEAU).stream()
                 .findFirst()
-                .flatMap(d -> reduceLr(d, catalog, report));
+                .flatMap(d -> learningRatePolicies.reduceLr(d, catalog, report));
         List<PoliciesDescriptor.EarlyStop> earlyStops = new ArrayList<>();
         for (Declared d : declared.get(ClassNames.EARLY_STOP)) {
-            earlyStop(d, catalog, report).ifPresent(earlyStops::add);
+            this.earlyStops.earlyStop(d, catalog, report).ifPresent(earlyStops::add);
         }
         for (ValidMethod method : methods.values()) {
             for (AnnotationMirror mirror : method.annotations().earlyStops()) {
-                methodEarlyStop(method, new Attributes(mirror, elements), catalog, report).ifPresent(earlyStops::add);
+                this.earlyStops.methodEarlyStop(method, new Attributes(mirror, elements), catalog, report)
+                        .ifPresent(earlyStops::add);
             }
         }
         List<PoliciesDescriptor.Checkpoint> checkpoints = new ArrayList<>();
         for (Declared d : declared.get(ClassNames.CHECKPOINT)) {
-            checkpoint(d, catalog, report).ifPresent(checkpoints::add);
+            CheckpointValidator.checkpoint(d, catalog, report).ifPresent(checkpoints::add);
         }
         Optional<String> terminateOnNaN =
                 declared.get(ClassNames.TERMINATE_ON_NAN).stream().findFirst().map(Declared::display);
         Optional<PoliciesDescriptor.CsvLogger> csvLogger =
-                declared.get(ClassNames.CSV_LOGGER).stream().findFirst().flatMap(d -> csvLogger(d, report));
+                declared.get(ClassNames.CSV_LOGGER).stream().findFirst().flatMap(d -> FilePolicyValidator.csvLogger(d, report));
         Optional<PoliciesDescriptor.TensorBoard> tensorBoard =
-                declared.get(ClassNames.TENSOR_BOARD).stream().findFirst().flatMap(d -> tensorBoard(d, report));
+                declared.get(ClassNames.TENSOR_BOARD).stream().findFirst().flatMap(d -> FilePolicyValidator.tensorBoard(d, report));
         Optional<PoliciesDescriptor.BackupAndRestore> backupAndRestore = declared.get(ClassNames.BACKUP_AND_RESTORE)
-                .stream().findFirst().flatMap(d -> backupAndRestore(d, report));
+                .stream().findFirst().flatMap(d -> FilePolicyValidator.backupAndRestore(d, report));
         return new PoliciesDescriptor(metrics, schedule, reduceLr, earlyStops, checkpoints, terminateOnNaN, csvLogger,
                 tensorBoard, backupAndRestore);
     }
 
-    // ---- methods
-
-    /** A {@code @Metric} that passed, with its declared direction. */
-    private record ValidMetric(PoliciesDescriptor.Metric metric, MetricCatalog.Direction direction) {}
-
-    private List<ValidMetric> metrics(Iterable<ValidMethod> methods, ValidationReport report) {
-        Map<String, ValidMethod> byName = new LinkedHashMap<>();
-        List<ValidMetric> metrics = new ArrayList<>();
-        for (ValidMethod method : methods) {
-            if (method.annotations().metric().isEmpty()) {
-                continue;
-            }
-            Attributes attributes = new Attributes(method.annotations().metric().get(), elements);
-            String name = attributes.string("value");
-            if (!metricNameOk(method.method(), attributes, name, report)) {
-                continue;
-            }
-            ValidMethod earlier = byName.putIfAbsent(name, method);
-            if (earlier != null) {
-                report.valueError(
-                        Message.DUPLICATE_METRIC_NAME,
-                        method.method(),
-                        attributes.mirror(),
-                        attributes.explicit("value"),
-                        name,
-                        Names.signature(method.method()),
-                        Names.signature(earlier.method()));
-                continue;
-            }
-            metrics.add(new ValidMetric(
-                    new PoliciesDescriptor.Metric(name, method.call(), takesArrays(method.method())),
-                    metricDirection(attributes)));
-        }
-        return metrics;
-    }
-
-    private static boolean metricNameOk(
-            ExecutableElement method, Attributes attributes, String name, ValidationReport report) {
-        AnnotationValue value = attributes.explicit("value");
-        String signature = Names.signature(method);
-        if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-            String fixed = name.replaceAll("[^A-Za-z0-9_]+", "_");
-            if (fixed.isEmpty() || Character.isDigit(fixed.charAt(0))) {
-                fixed = "m_" + fixed;
-            }
-            report.valueError(
-                    Message.INVALID_METRIC_NAME, method, attributes.mirror(), value, name, signature, fixed);
-            return false;
-        }
-        String reason = null;
-        if (name.startsWith("val_")) {
-            reason = "names starting with val_ are the validation values of other metrics";
-        } else if (name.equals("loss")) {
-            reason = "loss is the training loss";
-        } else if (MetricCatalog.isBuiltIn(name)) {
-            reason = name + " is a compiled metric of the trainer";
-        } else if (name.equals(MetricCatalog.LEARNING_RATE)) {
-            reason = "the learning-rate policies write learning_rate";
-        } else if (name.equals("epoch") || name.equals("batch")) {
-            reason = "{" + name + "} in a checkpoint path is the " + name + " number";
-        }
-        if (reason != null) {
-            report.valueError(
-                    Message.RESERVED_METRIC_NAME, method, attributes.mirror(), value, name, signature, reason);
-            return false;
-        }
-        return true;
-    }
-
-    private static MetricCatalog.Direction metricDirection(Attributes metric) {
-        return MetricCatalog.Direction.valueOf(metric.enumConstant("direction"));
-    }
-
-    private Optional<PoliciesDescriptor.Schedule> schedule(Iterable<ValidMethod> methods, ValidationReport report) {
-        ValidMethod first = null;
-        for (ValidMethod method : methods) {
-            if (method.annotations().schedule().isEmpty()) {
-                continue;
-            }
-            if (first != null) {
-                report.annotationError(
-                        Message.DUPLICATE_SCHEDULE,
-                        method.method(),
-                        method.annotations().schedule().get(),
-                        Names.signature(method.method()),
-                        Names.signature(first.method()));
-                continue;
-            }
-            first = method;
-        }
-        if (first == null) {
-            return Optional.empty();
-        }
-        Attributes attributes = new Attributes(first.annotations().schedule().get(), elements);
-        return Optional.of(new PoliciesDescriptor.Schedule(first.call(), attributes.bool("verbose")));
-    }
-
-    // ---- class-level policies
-
-    private Optional<PoliciesDescriptor.ReduceLr> reduceLr(
-            Declared d, MetricCatalog catalog, ValidationReport report) {
-        Attributes a = d.attributes();
-        boolean ok = true;
-        double factor = a.number("factor");
-        if (!(factor > 0 && factor < 1)) {
-            report.valueError(
-                    Message.FACTOR_OUT_OF_RANGE, d.declaring(), a.mirror(), a.explicit("factor"), d.display(),
-                    literal(factor));
-            ok = false;
-        }
-        ok &= notNegative(d, "patience", "use 0 to reduce at the first epoch without improvement", report);
-        ok &= notNegative(d, "cooldown", "use 0 for no cooldown", report);
-        ok &= finiteNotNegative(d, "minDelta", "use 0 to count any improvement", report);
-        ok &= finiteNotNegative(d, "minLr", "use 0 for no lower bound", report);
-        Optional<Boolean> maximize = monitor(d, catalog, 0, true, report);
-        if (!ok || maximize.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(new PoliciesDescriptor.ReduceLr(
-                a.string("monitor"),
-                maximize.get(),
-                factor,
-                a.integer("patience"),
-                a.number("minDelta"),
-                a.integer("cooldown"),
-                a.number("minLr"),
-                a.bool("verbose"),
-                d.display()));
-    }
-
-    private Optional<PoliciesDescriptor.EarlyStop> earlyStop(
-            Declared d, MetricCatalog catalog, ValidationReport report) {
-        boolean ok = earlyStopRanges(d.declaring(), d, report);
-        Optional<Boolean> maximize = monitor(d, catalog, 0, true, report);
-        if (!ok || maximize.isEmpty()) {
-            return Optional.empty();
-        }
-        Attributes a = d.attributes();
-        return Optional.of(earlyStopDescriptor(
-                Optional.of(a.string("monitor")), Optional.empty(), maximize.get(), a, d.display()));
-    }
-
-    private Optional<PoliciesDescriptor.EarlyStop> methodEarlyStop(
-            ValidMethod method, Attributes a, MetricCatalog catalog, ValidationReport report) {
-        String signature = Names.signature(method.method());
-        Declared d = new Declared(
-                (TypeElement) method.method().getEnclosingElement(), a, "@EarlyStop on " + signature);
-        Site modeSite = new Site(method.method(), a.mirror(), a.explicit("mode"), d.display());
-        boolean ok = earlyStopRanges(method.method(), d, report); // errors on the method, not its class
-        if (a.isSet("monitor")) {
-            report.valueError(
-                    Message.MONITOR_ON_EARLY_STOP_METHOD,
-                    method.method(),
-                    a.mirror(),
-                    a.explicit("monitor"),
-                    signature,
-                    a.string("monitor"));
-            ok = false;
-        }
-        Optional<Attributes> metric = method.annotations().metric().map(m -> new Attributes(m, elements));
-        String mode = a.enumConstant("mode");
-        Optional<Boolean> maximize;
-        if (!mode.equals("AUTO")) {
-            maximize = Optional.of(mode.equals("MAX"));
-        } else if (metric.isPresent() && !metricDirection(metric.get()).equals(MetricCatalog.Direction.NONE)) {
-            maximize = Optional.of(metricDirection(metric.get()).equals(MetricCatalog.Direction.MAX));
-        } else {
-            report.valueError(
-                    Message.UNKNOWN_DIRECTION,
-                    modeSite.element(),
-                    modeSite.annotation(),
-                    modeSite.value(),
-                    d.display(),
-                    "the value of " + signature,
-                    metric.isPresent()
-                            ? "its @Metric(\"" + metric.get().string("value") + "\") declares no direction"
-                            : "the method declares no direction",
-                    metric.isPresent()
-                            ? ", or give the metric one: direction = Direction.MIN or Direction.MAX"
-                            : ", or add @Metric(value = \"...\", direction = Direction.MIN or Direction.MAX) to the"
-                                    + " method");
-            maximize = Optional.empty();
-        }
-        if (!ok || maximize.isEmpty()) {
-            return Optional.empty();
-        }
-        // A method that is also a @Metric is computed once, into the logs, and monitored there by name.
-        Optional<String> monitor = metric.map(m -> m.string("value"))
-                .filter(name -> catalog.names().contains(name));
-        return Optional.of(earlyStopDescriptor(
-                monitor,
-                monitor.isPresent() ? Optional.empty() : Optional.of(method.call()),
-                maximize.get(),
-                a,
-                d.display()));
-    }
-
-    private static boolean earlyStopRanges(Element at, Declared d, ValidationReport report) {
-        boolean ok = notNegative(at, d, "patience", "use 0 to stop at the first epoch without improvement", report);
-        ok &= notNegative(at, d, "startFromEpoch", "use 0 to count from the first epoch", report);
-        ok &= finiteNotNegative(at, d, "minDelta", "use 0 to count any improvement", report);
-        ok &= notInfinite(at, d, "baseline", "use a finite value, or NaN (the default) for no baseline", report);
-        return ok;
-    }
-
-    private static PoliciesDescriptor.EarlyStop earlyStopDescriptor(
-            Optional<String> monitor, Optional<HookCall> method, boolean maximize, Attributes a, String source) {
-        return new PoliciesDescriptor.EarlyStop(
-                monitor,
-                method,
-                maximize,
-                a.number("minDelta"),
-                a.integer("patience"),
-                a.number("baseline"),
-                a.bool("restoreBestWeights"),
-                a.integer("startFromEpoch"),
-                a.bool("verbose"),
-                source);
-    }
-
-    private Optional<PoliciesDescriptor.Checkpoint> checkpoint(
-            Declared d, MetricCatalog catalog, ValidationReport report) {
-        Attributes a = d.attributes();
-        int saveFreq = a.integer("saveFreq");
-        boolean ok = notNegative(
-                d,
-                "saveFreq",
-                "use Checkpoint.EPOCH to save at every epoch end, or N >= 1 to save every N batches",
-                report);
-        int batchFreq = Math.max(saveFreq, 0);
-        String path = a.string("path");
-        Site pathSite = d.site("path");
-        if (path.isEmpty()) {
-            report.valueError(
-                    Message.EMPTY_PATH, d.declaring(), a.mirror(), pathSite.value(), d.display(), "path",
-                    "checkpoints/ckpt-{epoch:02d}.zip");
-            ok = false;
-        } else {
-            PathTemplateSyntax.Parsed parsed = PathTemplateSyntax.parse(path);
-            if (!parsed.isValid()) {
-                report.valueError(
-                        Message.MALFORMED_PATH_TEMPLATE,
-                        d.declaring(),
-                        a.mirror(),
-                        pathSite.value(),
-                        d.display(),
-                        parsed.error().get());
-                ok = false;
-            }
-            for (PathTemplateSyntax.Field field : parsed.fields()) {
-                if (field.name().equals("epoch")) {
-                    continue;
-                }
-                if (field.name().equals("batch")) {
-                    if (batchFreq == 0) {
-                        report.valueError(
-                                Message.BATCH_PLACEHOLDER_AT_EPOCH_LEVEL,
-                                d.declaring(),
-                                a.mirror(),
-                                pathSite.value(),
-                                d.display(),
-                                path);
-                        ok = false;
-                    }
-                    continue;
-                }
-                ok &= catalog.resolve(field.name(), "path placeholder " + field.text(), pathSite, batchFreq, report)
-                        .isPresent();
-            }
-        }
-        boolean saveBestOnly = a.bool("saveBestOnly");
-        double threshold = a.number("initialValueThreshold");
-        if (!Double.isNaN(threshold) && !saveBestOnly) {
-            report.valueError(
-                    Message.INERT_THRESHOLD, d.declaring(), a.mirror(), a.explicit("initialValueThreshold"),
-                    d.display(), literal(threshold));
-            ok = false;
-        } else {
-            ok &= notInfinite(
-                    d, "initialValueThreshold", "use a finite value, or NaN (the default) for none", report);
-        }
-        // The monitor decides only with saveBestOnly; otherwise a name written out is still checked for typos.
-        Optional<Boolean> maximize;
-        if (saveBestOnly) {
-            maximize = monitor(d, catalog, batchFreq, true, report);
-        } else if (a.isSet("monitor")) {
-            maximize = monitor(d, catalog, 0, false, report); // unused: only a typo is worth an error
-        } else {
-            maximize = Optional.of(a.enumConstant("mode").equals("MAX"));
-        }
-        if (!ok || maximize.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(new PoliciesDescriptor.Checkpoint(
-                path,
-                a.string("monitor"),
-                maximize.get(),
-                saveBestOnly,
-                a.bool("saveWeightsOnly"),
-                saveFreq,
-                threshold,
-                a.bool("verbose"),
-                d.display()));
-    }
-
-    private Optional<PoliciesDescriptor.CsvLogger> csvLogger(Declared d, ValidationReport report) {
-        Attributes a = d.attributes();
-        String path = a.string("value");
-        boolean ok = notEmpty(d, "file path", "runs/history.csv", report);
-        String separator = a.string("separator");
-        String problem = null;
-        if (separator.length() != 1) {
-            problem = separator.isEmpty() ? "is empty" : "is " + separator.length() + " characters long";
-        } else if (separator.equals("\"")) {
-            problem = "is the quote character, which CSV readers take as the start of a quoted field";
-        } else if (separator.equals("\r") || separator.equals("\n")) {
-            problem = "is a line break, which ends CSV rows";
-        }
-        if (problem != null) {
-            report.valueError(
-                    Message.BAD_SEPARATOR,
-                    d.declaring(),
-                    a.mirror(),
-                    a.explicit("separator"),
-                    d.display(),
-                    printable(separator),
-                    problem);
-            ok = false;
-        }
-        return ok
-                ? Optional.of(new PoliciesDescriptor.CsvLogger(path, separator, a.bool("append"), d.display()))
-                : Optional.empty();
-    }
-
-    /** Reports an empty {@code value} (a file or folder of the {@code what} kind); false if it is empty. */
-    private static boolean notEmpty(Declared d, String what, String example, ValidationReport report) {
-        Attributes a = d.attributes();
-        if (!a.string("value").isEmpty()) {
-            return true;
-        }
-        report.valueError(
-                Message.EMPTY_PATH, d.declaring(), a.mirror(), a.explicit("value"), d.display(), what, example);
-        return false;
-    }
-
-    private Optional<PoliciesDescriptor.TensorBoard> tensorBoard(Declared d, ValidationReport report) {
-        Attributes a = d.attributes();
-        String logDir = a.string("value");
-        boolean ok = notEmpty(d, "log directory", "runs/tb", report);
-        ok &= notNegative(
-                d,
-                "updateFreq",
-                "use TensorBoard.EPOCH to write at epoch ends only, or N >= 1 to also write every N batches",
-                report);
-        return ok
-                ? Optional.of(new PoliciesDescriptor.TensorBoard(logDir, a.integer("updateFreq"), d.display()))
-                : Optional.empty();
-    }
-
-    private Optional<PoliciesDescriptor.BackupAndRestore> backupAndRestore(Declared d, ValidationReport report) {
-        Attributes a = d.attributes();
-        String dir = a.string("value");
-        boolean ok = notEmpty(d, "backup folder", "runs/backup", report);
-        ok &= notNegative(
-                d,
-                "saveFreq",
-                "use BackupAndRestore.EPOCH to back up at epoch ends, or N >= 1 to back up every N batches",
-                report);
-        return ok
-                ? Optional.of(new PoliciesDescriptor.BackupAndRestore(
-                        dir, a.integer("saveFreq"), a.bool("deleteCheckpoint"), d.display()))
-                : Optional.empty();
-    }
-
-    // ---- monitors and ranges
-
-    /**
-     * Resolves the {@code monitor} of {@code d} and, with {@code needDirection}, the direction its {@code mode} stands
-     * for.
-     *
-     * @return {@code maximize}, or empty after an error
-     */
-    private static Optional<Boolean> monitor(
-            Declared d, MetricCatalog catalog, int batchFreq, boolean needDirection, ValidationReport report) {
-        Attributes a = d.attributes();
-        String monitor = a.string("monitor");
-        Optional<Resolved> resolved = catalog.resolve(monitor, "monitor", d.site("monitor"), batchFreq, report);
-        if (resolved.isEmpty()) {
-            return Optional.empty();
-        }
-        String mode = a.enumConstant("mode");
-        if (!mode.equals("AUTO")) {
-            return Optional.of(mode.equals("MAX"));
-        }
-        MetricCatalog.Entry entry = resolved.get().entry();
-        switch (entry.direction()) {
-            case MIN:
-                return Optional.of(false);
-            case MAX:
-                return Optional.of(true);
-            default:
-                break;
-        }
-        if (!needDirection) {
-            return Optional.of(false);
-        }
-        boolean learningRate = entry.name().equals(MetricCatalog.LEARNING_RATE);
-        AnnotationValue at = a.isSet("mode") ? a.explicit("mode") : a.explicit("monitor");
-        report.valueError(
-                Message.UNKNOWN_DIRECTION,
-                d.declaring(),
-                a.mirror(),
-                at,
-                d.display(),
-                "monitor \"" + monitor + "\"",
-                learningRate ? "the learning rate has no direction" : entry.origin() + " declares no direction",
-                learningRate
-                        ? ""
-                        : ", or give the metric one: @Metric(value = \"" + entry.name()
-                                + "\", direction = Direction.MIN or Direction.MAX)");
-        return Optional.empty();
-    }
-
-    private static boolean notNegative(Declared d, String attribute, String fix, ValidationReport report) {
-        return notNegative(d.declaring(), d, attribute, fix, report);
-    }
-
-    private static boolean notNegative(
-            Element at, Declared d, String attribute, String fix, ValidationReport report) {
-        int value = d.attributes().integer(attribute);
-        if (value < 0) {
-            report.valueError(
-                    Message.NEGATIVE_ATTRIBUTE,
-                    at,
-                    d.attributes().mirror(),
-                    d.attributes().explicit(attribute),
-                    d.display(),
-                    attribute,
-                    value,
-                    fix);
-            return false;
-        }
-        return true;
-    }
-
-    private static boolean finiteNotNegative(Declared d, String attribute, String fix, ValidationReport report) {
-        return finiteNotNegative(d.declaring(), d, attribute, fix, report);
-    }
-
-    private static boolean finiteNotNegative(
-            Element at, Declared d, String attribute, String fix, ValidationReport report) {
-        double value = d.attributes().number(attribute);
-        Message problem = Double.isNaN(value) || Double.isInfinite(value)
-                ? Message.NON_FINITE_ATTRIBUTE
-                : value < 0 ? Message.NEGATIVE_ATTRIBUTE : null;
-        if (problem != null) {
-            report.valueError(
-                    problem,
-                    at,
-                    d.attributes().mirror(),
-                    d.attributes().explicit(attribute),
-                    d.display(),
-                    attribute,
-                    literal(value),
-                    fix);
-            return false;
-        }
-        return true;
-    }
-
-    private static boolean notInfinite(Declared d, String attribute, String fix, ValidationReport report) {
-        return notInfinite(d.declaring(), d, attribute, fix, report);
-    }
-
-    private static boolean notInfinite(Element at, Declared d, String attribute, String fix, ValidationReport report) {
-        double value = d.attributes().number(attribute);
-        if (Double.isInfinite(value)) {
-            report.valueError(
-                    Message.NON_FINITE_ATTRIBUTE,
-                    at,
-                    d.attributes().mirror(),
-                    d.attributes().explicit(attribute),
-                    d.display(),
-                    attribute,
-                    literal(value),
-                    fix);
-            return false;
-        }
-        return true;
-    }
-
-    /** A double as a user would write it: {@code 0.5}, {@code -1.0}, {@code NaN}, {@code Infinity}. */
-    private static String literal(double value) {
-        return Double.toString(value);
-    }
-
-    /** {@code \t} and other control characters written as escapes. */
-    private static String printable(String text) {
-        StringBuilder out = new StringBuilder();
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '\t' -> out.append("\\t");
-                case '\r' -> out.append("\\r");
-                case '\n' -> out.append("\\n");
-                case '"' -> out.append("\\\"");
-                default -> out.append(c < ' ' ? String.format(Locale.ROOT, "\\u%04x", (int) c) : String.valueOf(c));
-            }
-        }
-        return out.toString();
-    }
 }
