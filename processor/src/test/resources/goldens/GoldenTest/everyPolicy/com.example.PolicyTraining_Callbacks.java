@@ -8,8 +8,8 @@ import org.callbacks4j.TrainingContext;
 import org.callbacks4j.internal.dispatch.CallbackDispatcher;
 import org.callbacks4j.internal.dispatch.FitPlan;
 import org.callbacks4j.internal.dispatch.Hooks;
-import org.callbacks4j.internal.policy.BackupAndRestore;
-import org.callbacks4j.internal.policy.CsvLogger;
+import org.callbacks4j.internal.policy.BackupAndRestorePolicy;
+import org.callbacks4j.internal.policy.CsvLoggerPolicy;
 import org.callbacks4j.internal.policy.CustomMetric;
 import org.callbacks4j.internal.policy.EarlyStopping;
 import org.callbacks4j.internal.policy.LearningRateScheduler;
@@ -17,7 +17,7 @@ import org.callbacks4j.internal.policy.ModelCheckpoint;
 import org.callbacks4j.internal.policy.PredictionMetric;
 import org.callbacks4j.internal.policy.ReduceLROnPlateau;
 import org.callbacks4j.internal.policy.TensorBoardLogger;
-import org.callbacks4j.internal.policy.TerminateOnNaN;
+import org.callbacks4j.internal.policy.TerminateOnNaNPolicy;
 import org.callbacks4j.internal.state.StateReader;
 import org.callbacks4j.internal.state.StateWriter;
 import org.callbacks4j.internal.state.Stateful;
@@ -125,12 +125,12 @@ public final class PolicyTraining_Callbacks implements CallbackDispatcher, State
     /**
      * {@code @TerminateOnNaN on PolicyTraining}.
      */
-    private final TerminateOnNaN terminateOnNaN;
+    private final TerminateOnNaNPolicy terminateOnNaN;
 
     /**
      * {@code @CsvLogger on PolicyTraining}.
      */
-    private final CsvLogger csvLogger;
+    private final CsvLoggerPolicy csvLogger;
 
     /**
      * {@code @TensorBoard on PolicyTraining}.
@@ -140,7 +140,7 @@ public final class PolicyTraining_Callbacks implements CallbackDispatcher, State
     /**
      * {@code @BackupAndRestore on PolicyTraining}.
      */
-    private final BackupAndRestore backupAndRestore;
+    private final BackupAndRestorePolicy backupAndRestore;
 
     public PolicyTraining_Callbacks(PolicyTraining target) {
         this.target = target;
@@ -160,10 +160,10 @@ public final class PolicyTraining_Callbacks implements CallbackDispatcher, State
                 true, true, false, 0, 0.5, 1);
         this.checkpoint2 = new ModelCheckpoint("runs/last-{epoch}-{batch}.zip", "val_loss", false,
                 false, true, 50, Double.NaN, 0);
-        this.terminateOnNaN = new TerminateOnNaN();
-        this.csvLogger = new CsvLogger("runs/history.csv", ";", true);
+        this.terminateOnNaN = new TerminateOnNaNPolicy();
+        this.csvLogger = new CsvLoggerPolicy("runs/history.csv", ";", true);
         this.tensorBoard = new TensorBoardLogger("runs/tb", 10);
-        this.backupAndRestore = new BackupAndRestore("runs/backup", 100, true);
+        this.backupAndRestore = new BackupAndRestorePolicy("runs/backup", 100, true);
     }
 
     @Override

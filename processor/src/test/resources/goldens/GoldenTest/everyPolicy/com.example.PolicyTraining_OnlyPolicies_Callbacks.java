@@ -6,7 +6,7 @@ import org.callbacks4j.TrainingContext;
 import org.callbacks4j.internal.dispatch.CallbackDispatcher;
 import org.callbacks4j.internal.dispatch.FitPlan;
 import org.callbacks4j.internal.dispatch.Hooks;
-import org.callbacks4j.internal.policy.TerminateOnNaN;
+import org.callbacks4j.internal.policy.TerminateOnNaNPolicy;
 import org.callbacks4j.internal.state.StateReader;
 import org.callbacks4j.internal.state.StateWriter;
 import org.callbacks4j.internal.state.Stateful;
@@ -28,11 +28,11 @@ public final class PolicyTraining_OnlyPolicies_Callbacks implements CallbackDisp
     /**
      * {@code @TerminateOnNaN on PolicyTraining.OnlyPolicies}.
      */
-    private final TerminateOnNaN terminateOnNaN;
+    private final TerminateOnNaNPolicy terminateOnNaN;
 
     public PolicyTraining_OnlyPolicies_Callbacks(PolicyTraining.OnlyPolicies target) {
         this.target = target;
-        this.terminateOnNaN = new TerminateOnNaN();
+        this.terminateOnNaN = new TerminateOnNaNPolicy();
     }
 
     @Override

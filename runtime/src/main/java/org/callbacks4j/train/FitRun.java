@@ -147,7 +147,7 @@ final class FitRun {
         this.sourceX = data.features();
         this.sourceY = data.labels();
 
-        Metric[] metrics = trainer.metricArray();
+        BuiltInMetric[] metrics = trainer.metricArray();
         this.metricCount = metrics.length;
         this.net = new Network(model, trainer.loss(), metrics);
         this.optimizer = trainer.optimizerState(model);
@@ -177,12 +177,12 @@ final class FitRun {
 
         List<String> names = new ArrayList<>();
         names.add("loss");
-        for (Metric m : metrics) {
+        for (BuiltInMetric m : metrics) {
             names.add(m.kerasName());
         }
         if (validation != null) {
             names.add("val_loss");
-            for (Metric m : metrics) {
+            for (BuiltInMetric m : metrics) {
                 names.add("val_" + m.kerasName());
             }
         }
@@ -640,7 +640,7 @@ final class FitRun {
 
     /** Keras {@code evaluate}: mean loss and metrics over {@code data}, in batches of {@code batchSize}. */
     static Map<String, Double> evaluate(Trainer trainer, Sequential model, Dataset data, int batchSize) {
-        Metric[] metrics = trainer.metricArray();
+        BuiltInMetric[] metrics = trainer.metricArray();
         Network net = new Network(model, trainer.loss(), metrics);
         Batches batches = new Batches(data.features(), data.labels(), 0, data.size(), batchSize, new HashMap<>(),
                 net, metrics.length);

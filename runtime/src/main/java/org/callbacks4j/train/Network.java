@@ -48,10 +48,10 @@ final class Network {
     private final ILossFunction lossFunction;
     private final boolean softmaxCrossEntropy;
     private final double lossScale;
-    private final Metric[] metrics;
+    private final BuiltInMetric[] metrics;
     private final boolean binaryAccuracy;
 
-    Network(Sequential model, Loss loss, Metric[] metrics) {
+    Network(Sequential model, Loss loss, BuiltInMetric[] metrics) {
         this.model = model;
         this.layerCount = model.layers().size();
         this.outputWidth = model.outputWidth();
@@ -89,11 +89,6 @@ final class Network {
         this.lossScale = loss.perExampleScale(outputWidth);
         this.metrics = metrics.clone();
         this.binaryAccuracy = loss == Loss.BINARY_CROSS_ENTROPY || outputWidth == 1;
-    }
-
-    /** Whether "accuracy" means binary accuracy here (else categorical). */
-    boolean binaryAccuracy() {
-        return binaryAccuracy;
     }
 
     /** The flat gradient of the last {@link #backward}, {@code [1, paramCount]}; the update after a step. */

@@ -32,16 +32,16 @@ public final class Trainer {
     private final Loss loss;
     private final Optimizer optimizer;
     private final List<String> metricNames;
-    private final Metric[] metrics;
+    private final BuiltInMetric[] metrics;
     private final Map<Sequential, OptimizerState> states = Collections.synchronizedMap(new WeakHashMap<>());
 
     private Trainer(Builder b) {
         this.loss = b.loss;
         this.optimizer = b.optimizer;
         this.metricNames = List.copyOf(b.metricNames);
-        this.metrics = new Metric[metricNames.size()];
+        this.metrics = new BuiltInMetric[metricNames.size()];
         for (int i = 0; i < metrics.length; i++) {
-            metrics[i] = Metric.byName(metricNames.get(i));
+            metrics[i] = BuiltInMetric.byName(metricNames.get(i));
         }
     }
 
@@ -125,7 +125,7 @@ public final class Trainer {
         return model.predict(features);
     }
 
-    Metric[] metricArray() {
+    BuiltInMetric[] metricArray() {
         return metrics.clone();
     }
 
@@ -230,8 +230,8 @@ public final class Trainer {
         public Builder metrics(String... names) {
             Objects.requireNonNull(names, "names");
             for (String name : names) {
-                Objects.requireNonNull(name, "metric name is null; known metrics are " + Metric.knownNames());
-                Metric.byName(name);
+                Objects.requireNonNull(name, "metric name is null; known metrics are " + BuiltInMetric.knownNames());
+                BuiltInMetric.byName(name);
                 if (metricNames.contains(name)) {
                     throw new IllegalArgumentException(
                             "metric \"" + name + "\" is listed twice; list each metric once");

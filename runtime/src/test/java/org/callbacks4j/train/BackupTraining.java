@@ -6,14 +6,14 @@ import org.callbacks4j.TrainingContext;
 import org.callbacks4j.internal.dispatch.CallbackDispatcher;
 import org.callbacks4j.internal.dispatch.FitPlan;
 import org.callbacks4j.internal.dispatch.Hooks;
-import org.callbacks4j.internal.policy.BackupAndRestore;
-import org.callbacks4j.internal.policy.CsvLogger;
+import org.callbacks4j.internal.policy.BackupAndRestorePolicy;
+import org.callbacks4j.internal.policy.CsvLoggerPolicy;
 import org.callbacks4j.internal.policy.CustomMetric;
 import org.callbacks4j.internal.policy.EarlyStopping;
 import org.callbacks4j.internal.policy.ModelCheckpoint;
 import org.callbacks4j.internal.policy.ReduceLROnPlateau;
 import org.callbacks4j.internal.policy.TensorBoardLogger;
-import org.callbacks4j.internal.policy.TerminateOnNaN;
+import org.callbacks4j.internal.policy.TerminateOnNaNPolicy;
 import org.callbacks4j.internal.state.StateReader;
 import org.callbacks4j.internal.state.StateWriter;
 import org.callbacks4j.internal.state.Stateful;
@@ -41,10 +41,10 @@ public final class BackupTraining implements CallbackDispatcher, Stateful {
     final EarlyStopping earlyStop;
     final ModelCheckpoint best;
     final ModelCheckpoint last;
-    final TerminateOnNaN terminateOnNaN = new TerminateOnNaN();
-    final CsvLogger csv;
+    final TerminateOnNaNPolicy terminateOnNaN = new TerminateOnNaNPolicy();
+    final CsvLoggerPolicy csv;
     final TensorBoardLogger tensorBoard;
-    final BackupAndRestore backup;
+    final BackupAndRestorePolicy backup;
 
     private int crashEpoch = -1;
     private int crashBatch = -1;
@@ -70,9 +70,9 @@ public final class BackupTraining implements CallbackDispatcher, Stateful {
                 false, ModelCheckpoint.SAVE_EVERY_EPOCH, Double.NaN, 0);
         last = new ModelCheckpoint(root.resolve("ckpt/last.zip").toString(), "loss", false, false, false, 7,
                 Double.NaN, 0);
-        csv = new CsvLogger(root.resolve("history.csv").toString(), ",", false);
+        csv = new CsvLoggerPolicy(root.resolve("history.csv").toString(), ",", false);
         tensorBoard = new TensorBoardLogger(root.resolve("tb").toString(), 4);
-        backup = new BackupAndRestore(root.resolve("backup").toString(), backupFreq, deleteBackup);
+        backup = new BackupAndRestorePolicy(root.resolve("backup").toString(), backupFreq, deleteBackup);
     }
 
     /** Throw {@link Crash} when batch {@code batch} of epoch {@code epoch} is about to run. */

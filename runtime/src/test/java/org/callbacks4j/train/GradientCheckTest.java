@@ -47,7 +47,7 @@ class GradientCheckTest {
                 }
             }
         }
-        Network net = new Network(model, loss, new Metric[0]);
+        Network net = new Network(model, loss, new BuiltInMetric[0]);
         Network.Frame frame = net.frame(rows);
         INDArray lossOut = Nd4j.create(DataType.FLOAT, rows, 1);
 

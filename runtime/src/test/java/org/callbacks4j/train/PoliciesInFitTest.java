@@ -14,7 +14,7 @@ import org.callbacks4j.data.Dataset;
 import org.callbacks4j.internal.dispatch.Hooks;
 import org.callbacks4j.model.Activation;
 import org.callbacks4j.model.Sequential;
-import org.callbacks4j.internal.policy.CsvLogger;
+import org.callbacks4j.internal.policy.CsvLoggerPolicy;
 import org.callbacks4j.internal.policy.CustomMetric;
 import org.callbacks4j.internal.policy.EarlyStopping;
 import org.callbacks4j.internal.policy.LearningRateScheduler;
@@ -22,7 +22,7 @@ import org.callbacks4j.internal.policy.ModelCheckpoint;
 import org.callbacks4j.internal.policy.PolicyDispatcher;
 import org.callbacks4j.internal.policy.PredictionMetric;
 import org.callbacks4j.internal.policy.ReduceLROnPlateau;
-import org.callbacks4j.internal.policy.TerminateOnNaN;
+import org.callbacks4j.internal.policy.TerminateOnNaNPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -68,7 +68,7 @@ class PoliciesInFitTest {
     @Test
     void validationMonitorWithoutValidationDataFailsTheFitBeforeAnyTraining() throws IOException {
         PolicyDispatcher policies = new PolicyDispatcher()
-                .csv(new CsvLogger(dir.resolve("logs/history.csv").toString(), ",", false))
+                .csv(new CsvLoggerPolicy(dir.resolve("logs/history.csv").toString(), ",", false))
                 .earlyStop(new EarlyStopping("val_loss", false, 0, 2, Double.NaN, false, 0, 0));
 
         IllegalStateException e = failsBeforeTraining(fit(3), policies);
@@ -194,16 +194,16 @@ class PoliciesInFitTest {
         Dataset nan = Dataset.of(x, y);
         Trainer regression = Trainer.builder().loss(Loss.MSE).optimizer(Sgd.lr(0.01)).build();
         Sequential model = Sequential.input(2).dense(1, Activation.IDENTITY).seed(1).build();
-        TerminateOnNaN terminate = new TerminateOnNaN();
+        TerminateOnNaNPolicy terminate = new TerminateOnNaNPolicy();
         PolicyDispatcher policies = new PolicyDispatcher().terminateOnNaN(terminate);
 
         History history = regression.fit(model, nan, Fit.epochs(5).batchSize(32).shuffle(false).verbose(0), policies);
 
-        assertThat(history.stoppedBy()).hasValue(TerminateOnNaN.STOPPED_BY);
+        assertThat(history.stoppedBy()).hasValue(TerminateOnNaNPolicy.STOPPED_BY);
         assertThat(history.stoppedEpoch().getAsInt()).isEqualTo(0);
         assertThat(history.epochs()).containsExactly(0);
         assertThat(history.last("loss")).isNaN();
-        assertThat(terminate.outcome()).isEqualTo(new TerminateOnNaN.Outcome(true, 0, 1, Double.NaN));
+        assertThat(terminate.outcome()).isEqualTo(new TerminateOnNaNPolicy.Outcome(true, 0, 1, Double.NaN));
         assertThat(history.earlyStopping()).isEmpty();
     }
 

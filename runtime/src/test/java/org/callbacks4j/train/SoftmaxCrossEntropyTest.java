@@ -25,7 +25,7 @@ class SoftmaxCrossEntropyTest {
         int rows = 37;
         int classes = 7;
         Sequential model = Sequential.input(5).dense(classes, Activation.SOFTMAX).seed(3).build();
-        Network net = new Network(model, Loss.SOFTMAX_CROSS_ENTROPY, new Metric[0]);
+        Network net = new Network(model, Loss.SOFTMAX_CROSS_ENTROPY, new BuiltInMetric[0]);
         Network.Frame frame = net.frame(rows);
         Random random = new Random(8);
         INDArray x = Nd4j.create(DataType.FLOAT, rows, 5);

@@ -13,7 +13,7 @@ import org.callbacks4j.internal.dispatch.Hooks;
 import org.callbacks4j.internal.policy.EarlyStopping;
 import org.callbacks4j.internal.policy.ModelCheckpoint;
 import org.callbacks4j.internal.policy.ReduceLROnPlateau;
-import org.callbacks4j.internal.policy.TerminateOnNaN;
+import org.callbacks4j.internal.policy.TerminateOnNaNPolicy;
 
 /**
  * Case "the full set of policies": early stopping, a best-only checkpoint, plateau LR, TerminateOnNaN and a progress
@@ -32,7 +32,7 @@ public class FullSetTraining {
             "runs/bench/ckpt-{epoch:02d}-{val_loss:.4f}.zip", "val_loss", false, true, false,
             ModelCheckpoint.SAVE_EVERY_EPOCH, Double.NaN, 0);
     final ReduceLROnPlateau plateau = new ReduceLROnPlateau("val_loss", false, 0.5, 2, 1e-4, 0, 0.0, 0);
-    final TerminateOnNaN terminateOnNaN = new TerminateOnNaN();
+    final TerminateOnNaNPolicy terminateOnNaN = new TerminateOnNaNPolicy();
     final ProgressBar progress = new ProgressBar(null, 50_000_000L);
     private int batchesPerEpoch;
 

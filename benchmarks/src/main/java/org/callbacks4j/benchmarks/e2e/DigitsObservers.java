@@ -20,7 +20,7 @@ import org.callbacks4j.internal.dispatch.CallbackDispatcher;
 import org.callbacks4j.internal.dispatch.FitPlan;
 import org.callbacks4j.internal.dispatch.Hooks;
 import org.callbacks4j.plot.HistoryPlot;
-import org.callbacks4j.internal.policy.CsvLogger;
+import org.callbacks4j.internal.policy.CsvLoggerPolicy;
 import org.callbacks4j.internal.policy.Policy;
 import org.callbacks4j.internal.policy.TensorBoardLogger;
 import org.callbacks4j.samples.digits.DigitsSample;
@@ -75,7 +75,7 @@ public final class DigitsObservers {
                 boolean all = variant.equals("all four");
                 List<Policy> observers = new ArrayList<>();
                 if (all || variant.equals("csv")) {
-                    observers.add(new CsvLogger(dir.resolve("history.csv").toString(), ",", false));
+                    observers.add(new CsvLoggerPolicy(dir.resolve("history.csv").toString(), ",", false));
                 }
                 if (all || variant.equals("tensorboard")) {
                     observers.add(new TensorBoardLogger(dir.resolve("tb").toString(), 0));

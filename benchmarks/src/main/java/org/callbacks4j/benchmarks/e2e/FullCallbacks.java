@@ -6,7 +6,7 @@ import org.callbacks4j.TrainingContext;
 import org.callbacks4j.internal.dispatch.CallbackDispatcher;
 import org.callbacks4j.internal.dispatch.FitPlan;
 import org.callbacks4j.internal.dispatch.Hooks;
-import org.callbacks4j.internal.policy.CsvLogger;
+import org.callbacks4j.internal.policy.CsvLoggerPolicy;
 import org.callbacks4j.internal.policy.EarlyStopping;
 import org.callbacks4j.internal.policy.ModelCheckpoint;
 import org.callbacks4j.internal.policy.ReduceLROnPlateau;
@@ -40,7 +40,7 @@ final class FullCallbacks implements CallbackDispatcher {
     private final EarlyStopping earlyStop = new EarlyStopping("loss", false, 0.0, 3, Double.NaN, false, 0, 0);
     private final ReduceLROnPlateau plateau = new ReduceLROnPlateau("loss", false, 0.5, 2, 1e-4, 0, 0.0, 0);
     private final ModelCheckpoint checkpoint;
-    private final CsvLogger csv;
+    private final CsvLoggerPolicy csv;
     private final TensorBoardLogger tensorBoard;
 
     /** Time spent inside the policies' calls during each measured epoch, in total and per writer. */
@@ -60,7 +60,7 @@ final class FullCallbacks implements CallbackDispatcher {
         this.tensorBoardNanos = new long[epochs];
         this.checkpoint = new ModelCheckpoint(dir.resolve("ckpt-{epoch:02d}-{loss:.4f}.zip").toString(), "loss",
                 false, true, false, ModelCheckpoint.SAVE_EVERY_EPOCH, Double.NaN, 0);
-        this.csv = new CsvLogger(dir.resolve("history.csv").toString(), ",", false);
+        this.csv = new CsvLoggerPolicy(dir.resolve("history.csv").toString(), ",", false);
         this.tensorBoard = new TensorBoardLogger(dir.resolve("tb").toString(), 0);
     }
 

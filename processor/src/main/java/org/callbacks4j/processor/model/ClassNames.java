@@ -48,14 +48,14 @@ public final class ClassNames {
     public static final ClassName EARLY_STOPPING = ClassName.get(POLICY_PACKAGE, "EarlyStopping");
     public static final ClassName REDUCE_LR_ON_PLATEAU_POLICY = ClassName.get(POLICY_PACKAGE, "ReduceLROnPlateau");
     public static final ClassName LEARNING_RATE_SCHEDULER = ClassName.get(POLICY_PACKAGE, "LearningRateScheduler");
-    public static final ClassName TERMINATE_ON_NAN_POLICY = ClassName.get(POLICY_PACKAGE, "TerminateOnNaN");
+    public static final ClassName TERMINATE_ON_NAN_POLICY = ClassName.get(POLICY_PACKAGE, "TerminateOnNaNPolicy");
     public static final ClassName MODEL_CHECKPOINT = ClassName.get(POLICY_PACKAGE, "ModelCheckpoint");
     public static final ClassName CUSTOM_METRIC = ClassName.get(POLICY_PACKAGE, "CustomMetric");
     public static final ClassName PREDICTION_METRIC = ClassName.get(POLICY_PACKAGE, "PredictionMetric");
     public static final ClassName PREDICTION_METRIC_FUNCTION = PREDICTION_METRIC.nestedClass("Function");
-    public static final ClassName CSV_LOGGER_POLICY = ClassName.get(POLICY_PACKAGE, "CsvLogger");
+    public static final ClassName CSV_LOGGER_POLICY = ClassName.get(POLICY_PACKAGE, "CsvLoggerPolicy");
     public static final ClassName TENSOR_BOARD_LOGGER = ClassName.get(POLICY_PACKAGE, "TensorBoardLogger");
-    public static final ClassName BACKUP_AND_RESTORE_POLICY = ClassName.get(POLICY_PACKAGE, "BackupAndRestore");
+    public static final ClassName BACKUP_AND_RESTORE_POLICY = ClassName.get(POLICY_PACKAGE, "BackupAndRestorePolicy");
 
     /** The state mechanism generated dispatchers implement, so that a backup saves and restores their policies. */
     public static final ClassName STATEFUL = ClassName.get(STATE_PACKAGE, "Stateful");

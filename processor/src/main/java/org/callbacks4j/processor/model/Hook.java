@@ -76,17 +76,8 @@ public enum Hook implements MethodRole {
         return accepted.contains(injectable);
     }
 
-    /** The values this hook supplies, in menu order. */
-    public List<Injectable> menu() {
-        return List.copyOf(accepted);
-    }
-
     /** The dispatcher method's parameters, in its declared order. */
     public List<Injectable> dispatcherParameters() {
         return accepted.stream().filter(Injectable::isDispatcherParameter).toList();
-    }
-
-    public boolean isBatchHook() {
-        return accepts(BATCH);
     }
 }

@@ -183,11 +183,6 @@ public enum Message {
         this.format = format;
     }
 
-    /** The stable id, such as {@code PrivateHook}. */
-    public String id() {
-        return id;
-    }
-
     /** The message text with its id prefix. */
     public String format(Object... args) {
         return "[callbacks4j/" + id + "] " + String.format(Locale.ROOT, format, args);

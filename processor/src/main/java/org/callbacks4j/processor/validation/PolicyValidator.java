@@ -72,11 +72,6 @@ final class PolicyValidator {
                 .toList();
     }
 
-    /** Whether {@code type} itself carries a class-level policy annotation. */
-    static boolean hasClassPolicies(TypeElement type) {
-        return PolicyAnnotations.hasAny(type, PolicyAnnotations.ON_CLASSES);
-    }
-
     /** The class-level policy annotations on {@code type}, for errors that concern them all. */
     static List<AnnotationMirror> classPolicies(TypeElement type) {
         List<AnnotationMirror> mirrors = new ArrayList<>();

@@ -3,10 +3,10 @@
  * by the generated dispatcher: {@link org.callbacks4j.internal.policy.EarlyStopping} ({@code @EarlyStop}),
  * {@link org.callbacks4j.internal.policy.ReduceLROnPlateau} ({@code @ReduceLrOnPlateau}),
  * {@link org.callbacks4j.internal.policy.LearningRateScheduler} ({@code @LearningRateSchedule}),
- * {@link org.callbacks4j.internal.policy.TerminateOnNaN} ({@code @TerminateOnNaN}),
- * {@link org.callbacks4j.internal.policy.ModelCheckpoint} ({@code @Checkpoint}), {@link org.callbacks4j.internal.policy.CsvLogger}
+ * {@link org.callbacks4j.internal.policy.TerminateOnNaNPolicy} ({@code @TerminateOnNaN}),
+ * {@link org.callbacks4j.internal.policy.ModelCheckpoint} ({@code @Checkpoint}), {@link org.callbacks4j.internal.policy.CsvLoggerPolicy}
  * ({@code @CsvLogger}), {@link org.callbacks4j.internal.policy.TensorBoardLogger} ({@code @TensorBoard}),
- * {@link org.callbacks4j.internal.policy.BackupAndRestore} ({@code @BackupAndRestore}), and the custom
+ * {@link org.callbacks4j.internal.policy.BackupAndRestorePolicy} ({@code @BackupAndRestore}), and the custom
  * metrics of {@code @Metric}: {@link org.callbacks4j.internal.policy.CustomMetric} (a method of the logs) and
  * {@link org.callbacks4j.internal.policy.PredictionMetric} (a function of the predictions and labels). Where they differ from
  * Keras on purpose, {@code docs/keras-differences.md} says so.
@@ -22,7 +22,7 @@
  * onTrainBegin(ctx):   every policy's onTrainBegin, then the user's @OnTrainBegin hooks
  * onEpochBegin(e, ctx): scheduler.onEpochBegin(e, target.schedule(e, scheduler.currentLearningRate(ctx)), ctx);
  *                      ModelCheckpoint.onEpochBegin; the user's hooks
- * onBatchEnd(e, b, logs, ctx): TerminateOnNaN, ModelCheckpoint (saveFreq > 0), TensorBoardLogger (updateFreq > 0);
+ * onBatchEnd(e, b, logs, ctx): TerminateOnNaNPolicy, ModelCheckpoint (saveFreq > 0), TensorBoardLogger (updateFreq > 0);
  *                      the user's hooks
  * onEpochEnd(e, logs, ctx):
  *     1. metric.set(target.metric(..))               each CustomMetric (PredictionMetric needs no call)
@@ -40,15 +40,15 @@
  *   <tr><td>{@link org.callbacks4j.internal.policy.ReduceLROnPlateau}</td><td>train begin, epoch end</td></tr>
  *   <tr><td>{@link org.callbacks4j.internal.policy.LearningRateScheduler}</td>
  *       <td>epoch begin (with the user's result), epoch end</td></tr>
- *   <tr><td>{@link org.callbacks4j.internal.policy.TerminateOnNaN}</td><td>train begin, batch end (batch logs)</td></tr>
+ *   <tr><td>{@link org.callbacks4j.internal.policy.TerminateOnNaNPolicy}</td><td>train begin, batch end (batch logs)</td></tr>
  *   <tr><td>{@link org.callbacks4j.internal.policy.ModelCheckpoint}</td>
  *       <td>epoch begin, epoch end; batch end (batch logs) when saving every N batches</td></tr>
- *   <tr><td>{@link org.callbacks4j.internal.policy.CsvLogger}</td><td>train begin, epoch end, train end</td></tr>
+ *   <tr><td>{@link org.callbacks4j.internal.policy.CsvLoggerPolicy}</td><td>train begin, epoch end, train end</td></tr>
  *   <tr><td>{@link org.callbacks4j.internal.policy.TensorBoardLogger}</td>
  *       <td>train begin, epoch end, train end; batch end (batch logs) when {@code updateFreq > 0}</td></tr>
  *   <tr><td>{@link org.callbacks4j.internal.policy.CustomMetric}</td><td>{@code set(value)} first in epoch end</td></tr>
  *   <tr><td>{@link org.callbacks4j.internal.policy.PredictionMetric}</td><td>none (the trainer calls it)</td></tr>
- *   <tr><td>{@link org.callbacks4j.internal.policy.BackupAndRestore}</td><td>none (prepare hands the trainer the
+ *   <tr><td>{@link org.callbacks4j.internal.policy.BackupAndRestorePolicy}</td><td>none (prepare hands the trainer the
  *       settings; the trainer backs up and restores)</td></tr>
  * </table>
  *

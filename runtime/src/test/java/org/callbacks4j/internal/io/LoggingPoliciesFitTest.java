@@ -18,7 +18,7 @@ import org.callbacks4j.History;
 import org.callbacks4j.data.Dataset;
 import org.callbacks4j.model.Activation;
 import org.callbacks4j.model.Sequential;
-import org.callbacks4j.internal.policy.CsvLogger;
+import org.callbacks4j.internal.policy.CsvLoggerPolicy;
 import org.callbacks4j.internal.policy.PolicyDispatcher;
 import org.callbacks4j.internal.policy.ReduceLROnPlateau;
 import org.callbacks4j.internal.policy.TensorBoardLogger;
@@ -79,7 +79,7 @@ class LoggingPoliciesFitTest {
     void csvLogHasEveryEpochOfTheHistoryIncludingTheLearningRate() throws IOException {
         Path file = dir.resolve("runs/history.csv");
         PolicyDispatcher policies = new PolicyDispatcher().reduceLr(halving())
-                .csv(new CsvLogger(file.toString(), ",", false));
+                .csv(new CsvLoggerPolicy(file.toString(), ",", false));
 
         History history = trainer.fit(model(), blobs(), fit(3), policies);
 
@@ -101,24 +101,24 @@ class LoggingPoliciesFitTest {
     @Test
     void csvLogAppendsWithoutASecondHeaderOrStartsOver() throws IOException {
         Path file = dir.resolve("history.csv");
-        trainer.fit(model(), blobs(), fit(2), new PolicyDispatcher().csv(new CsvLogger(file.toString(), ",", true)));
+        trainer.fit(model(), blobs(), fit(2), new PolicyDispatcher().csv(new CsvLoggerPolicy(file.toString(), ",", true)));
         Sequential model = model();
         trainer.fit(model, blobs(), fit(4).initialEpoch(2),
-                new PolicyDispatcher().csv(new CsvLogger(file.toString(), ",", true)));
+                new PolicyDispatcher().csv(new CsvLoggerPolicy(file.toString(), ",", true)));
 
         List<CSVRecord> appended = csv(file);
         assertThat(appended).hasSize(5);
         assertThat(appended.stream().map(r -> r.get(0)).toList()).containsExactly("epoch", "0", "1", "2", "3")
                 .inOrder();
 
-        trainer.fit(model, blobs(), fit(1), new PolicyDispatcher().csv(new CsvLogger(file.toString(), ",", false)));
+        trainer.fit(model, blobs(), fit(1), new PolicyDispatcher().csv(new CsvLoggerPolicy(file.toString(), ",", false)));
         assertThat(csv(file)).hasSize(2);
     }
 
     @Test
     void csvLogPathThatIsAFolderFailsTheFitBeforeTraining() throws IOException {
         Path folder = Files.createDirectories(dir.resolve("history.csv"));
-        PolicyDispatcher policies = new PolicyDispatcher().csv(new CsvLogger(folder.toString(), ",", false));
+        PolicyDispatcher policies = new PolicyDispatcher().csv(new CsvLoggerPolicy(folder.toString(), ",", false));
 
         IllegalStateException e =
                 assertThrows(IllegalStateException.class, () -> trainer.fit(model(), blobs(), fit(2), policies));

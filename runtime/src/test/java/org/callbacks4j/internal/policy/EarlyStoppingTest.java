@@ -202,7 +202,7 @@ class EarlyStoppingTest {
             weights.fill(epoch);
             policy.onEpochEnd(epoch, logs.put(MONITOR, values[epoch]), context);
         }
-        context.stopTraining(); // e.g. TerminateOnNaN
+        context.stopTraining(); // e.g. TerminateOnNaNPolicy
         policy.onTrainEnd(logs, context);
 
         assertThat(weights.live.getDouble(0)).isEqualTo(1.0);

@@ -62,9 +62,9 @@ class MetricPoliciesTest {
     @Test
     void loggerArgumentsAreCheckedWhenBuilt() {
         assertThat(assertThrows(IllegalArgumentException.class,
-                        () -> new CsvLogger(dir.resolve("h.csv").toString(), ";;", false)))
+                        () -> new CsvLoggerPolicy(dir.resolve("h.csv").toString(), ";;", false)))
                 .hasMessageThat().contains("CSV separator \";;\" must be exactly one character");
-        assertThat(assertThrows(IllegalArgumentException.class, () -> new CsvLogger("", ",", false)))
+        assertThat(assertThrows(IllegalArgumentException.class, () -> new CsvLoggerPolicy("", ",", false)))
                 .hasMessageThat().contains("@CsvLogger needs a file path");
         assertThat(assertThrows(IllegalArgumentException.class,
                         () -> new TensorBoardLogger(dir.toString(), -1)))
@@ -73,7 +73,7 @@ class MetricPoliciesTest {
 
     @Test
     void loggersOutsideAFitFailLoudly() {
-        CsvLogger csv = new CsvLogger(dir.resolve("h.csv").toString(), ",", false);
+        CsvLoggerPolicy csv = new CsvLoggerPolicy(dir.resolve("h.csv").toString(), ",", false);
         TensorBoardLogger tb = new TensorBoardLogger(dir.resolve("tb").toString(), 0);
 
         assertThat(assertThrows(IllegalStateException.class,

@@ -30,10 +30,10 @@ public final class PolicyDispatcher implements CallbackDispatcher {
     private DoubleBinaryOperator schedule;
     private EarlyStopping earlyStop;
     private ToDoubleFunction<Logs> earlyStopMethod;
-    private TerminateOnNaN terminateOnNaN;
+    private TerminateOnNaNPolicy terminateOnNaN;
     private ModelCheckpoint checkpoint;
     private boolean checkpointBatches;
-    private CsvLogger csv;
+    private CsvLoggerPolicy csv;
     private TensorBoardLogger tensorBoard;
     private boolean tensorBoardBatches;
     private EpochEndHook userEpochEnd;
@@ -74,7 +74,7 @@ public final class PolicyDispatcher implements CallbackDispatcher {
         return this;
     }
 
-    public PolicyDispatcher terminateOnNaN(TerminateOnNaN policy) {
+    public PolicyDispatcher terminateOnNaN(TerminateOnNaNPolicy policy) {
         this.terminateOnNaN = policy;
         return this;
     }
@@ -86,7 +86,7 @@ public final class PolicyDispatcher implements CallbackDispatcher {
         return this;
     }
 
-    public PolicyDispatcher csv(CsvLogger policy) {
+    public PolicyDispatcher csv(CsvLoggerPolicy policy) {
         this.csv = policy;
         return this;
     }

@@ -196,24 +196,24 @@ class PolicyStateTest {
     void terminateOnNaNOutcomeSurvivesAResume() {
         FakeLogs logs = new FakeLogs("loss");
         FakeContext context = new FakeContext(0.01);
-        TerminateOnNaN policy = new TerminateOnNaN(new RecordingLog());
+        TerminateOnNaNPolicy policy = new TerminateOnNaNPolicy(new RecordingLog());
         policy.prepare(new FakePlan(logs, context, false));
         policy.onTrainBegin(context);
         policy.onBatchEnd(3, 7, logs.clear().put("loss", Double.POSITIVE_INFINITY), context);
 
-        TerminateOnNaN fresh = new TerminateOnNaN(new RecordingLog());
+        TerminateOnNaNPolicy fresh = new TerminateOnNaNPolicy(new RecordingLog());
         FakePlan resumed = new FakePlan(logs, context, false);
         resumed.resuming = true;
         fresh.prepare(resumed);
         transfer(policy, fresh);
         fresh.onTrainBegin(context);
-        assertThat(fresh.outcome()).isEqualTo(new TerminateOnNaN.Outcome(true, 3, 7, Double.POSITIVE_INFINITY));
+        assertThat(fresh.outcome()).isEqualTo(new TerminateOnNaNPolicy.Outcome(true, 3, 7, Double.POSITIVE_INFINITY));
     }
 
     @Test
     void policiesWithoutStateSaveNothingButTheirConfiguration() {
         for (Stateful stateless : List.of(new CustomMetric("gap"), new LearningRateScheduler("T.warmup(int)", 0),
-                new BackupAndRestore("bak", 0, true))) {
+                new BackupAndRestorePolicy("bak", 0, true))) {
             byte[] bytes = new StateWriter().putSection("p", stateless).toByteArray();
             StateReader in = new StateReader(bytes, "test");
             assertThat(in.beginSection("p")).isEqualTo(stateless.stateConfiguration());

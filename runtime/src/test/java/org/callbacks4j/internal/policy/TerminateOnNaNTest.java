@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** TerminateOnNaN against reference section 7.3. */
+/** TerminateOnNaNPolicy against reference section 7.3. */
 class TerminateOnNaNTest {
 
     private final RecordingLog log = new RecordingLog();
@@ -18,7 +18,7 @@ class TerminateOnNaNTest {
      * Feeds batch losses ({@code /} between epochs, {@code -} = no loss in the logs, {@code nan}, {@code inf},
      * {@code -inf}) until a stop is requested; returns "epoch/batch" of the stop or "none".
      */
-    private String run(TerminateOnNaN policy, String losses) {
+    private String run(TerminateOnNaNPolicy policy, String losses) {
         FakeLogs logs = new FakeLogs("loss");
         FakeContext context = new FakeContext(0.01);
         lastPlan = new FakePlan(logs, context, false);
@@ -57,38 +57,38 @@ class TerminateOnNaNTest {
         "no loss, then NaN                 | - nan                | 0/1",
     })
     void stopsAtTheFirstInvalidLoss(String name, String losses, String stop) {
-        assertThat(run(new TerminateOnNaN(log), losses)).isEqualTo(stop);
+        assertThat(run(new TerminateOnNaNPolicy(log), losses)).isEqualTo(stop);
         assertThat(lastPlan.stops).containsExactlyElementsIn(stop.equals("none") ? List.of() : List.of("TerminateOnNaN"));
     }
 
     @Test
     void warnsWithKerasTextAndReportsTheOutcome() {
-        TerminateOnNaN policy = new TerminateOnNaN(log);
+        TerminateOnNaNPolicy policy = new TerminateOnNaNPolicy(log);
 
         run(policy, "1.0 / 0.5 0.4 nan");
 
         assertThat(log.at("WARN")).containsExactly("Batch 2: Invalid loss, terminating training");
-        TerminateOnNaN.Outcome outcome = policy.outcome();
+        TerminateOnNaNPolicy.Outcome outcome = policy.outcome();
         assertThat(outcome.stoppedTraining()).isTrue();
         assertThat(outcome.stoppedEpoch()).isEqualTo(1);
         assertThat(outcome.batch()).isEqualTo(2);
         assertThat(outcome.loss()).isNaN();
-        assertThat(lastPlan.stops).containsExactly(TerminateOnNaN.STOPPED_BY);
+        assertThat(lastPlan.stops).containsExactly(TerminateOnNaNPolicy.STOPPED_BY);
     }
 
     @Test
     void aNewFitForgetsThePreviousOutcome() {
-        TerminateOnNaN policy = new TerminateOnNaN(log);
+        TerminateOnNaNPolicy policy = new TerminateOnNaNPolicy(log);
         run(policy, "nan");
 
         run(policy, "1.0 0.5");
 
-        assertThat(policy.outcome()).isEqualTo(new TerminateOnNaN.Outcome(false, -1, -1, Double.NaN));
+        assertThat(policy.outcome()).isEqualTo(new TerminateOnNaNPolicy.Outcome(false, -1, -1, Double.NaN));
     }
 
     @Test
     void finiteLossesNeedNoNameLookups() {
-        TerminateOnNaN policy = new TerminateOnNaN(log);
+        TerminateOnNaNPolicy policy = new TerminateOnNaNPolicy(log);
         FakeLogs logs = new FakeLogs("loss");
         FakeContext context = new FakeContext(0.01);
         policy.prepare(new FakePlan(logs, context, false));
@@ -103,7 +103,7 @@ class TerminateOnNaNTest {
 
     @Test
     void batchEndBeforePrepareFailsLoudly() {
-        TerminateOnNaN policy = new TerminateOnNaN(log);
+        TerminateOnNaNPolicy policy = new TerminateOnNaNPolicy(log);
 
         assertThrows(IllegalStateException.class,
                 () -> policy.onBatchEnd(0, 0, new FakeLogs("loss").put("loss", Double.NaN), new FakeContext(0.1)));

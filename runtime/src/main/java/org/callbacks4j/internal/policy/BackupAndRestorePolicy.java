@@ -16,7 +16,7 @@ import org.callbacks4j.internal.state.StateWriter;
  * hands the settings over in {@link #prepare}. It has no hooks and no state of its own. What a backup holds, when it is
  * written and how a fit resumes: {@code docs/resume.md}.
  */
-public final class BackupAndRestore implements Policy {
+public final class BackupAndRestorePolicy implements Policy {
 
     /** {@code saveFreq} value for a backup at the end of every epoch (Keras {@code save_freq="epoch"}). */
     public static final int SAVE_EVERY_EPOCH = 0;
@@ -31,7 +31,7 @@ public final class BackupAndRestore implements Policy {
      * @param deleteCheckpoint whether to delete the backup when training ends normally (Keras default true)
      * @throws IllegalArgumentException if {@code dir} is empty or {@code saveFreq} is negative
      */
-    public BackupAndRestore(String dir, int saveFreq, boolean deleteCheckpoint) {
+    public BackupAndRestorePolicy(String dir, int saveFreq, boolean deleteCheckpoint) {
         if (dir == null || dir.isEmpty()) {
             throw new IllegalArgumentException("@BackupAndRestore needs a backup folder, e.g. \"runs/backup\"");
         }

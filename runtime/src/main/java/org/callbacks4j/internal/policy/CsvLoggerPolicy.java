@@ -24,7 +24,7 @@ import org.callbacks4j.internal.state.StateWriter;
  * {@code learning_rate} and {@code @Metric} values are in it; {@link #onTrainEnd} closes the file. If the fit fails,
  * the rows written so far stay complete, and the next fit's {@link #onTrainBegin} closes the stale file.
  */
-public final class CsvLogger implements Policy {
+public final class CsvLoggerPolicy implements Policy {
 
     private final Path file;
     private final String separator;
@@ -40,7 +40,7 @@ public final class CsvLogger implements Policy {
      * @param append whether to append to an existing file instead of overwriting it
      * @throws IllegalArgumentException if the path is empty or the separator is not a single allowed character
      */
-    public CsvLogger(String path, String separator, boolean append) {
+    public CsvLoggerPolicy(String path, String separator, boolean append) {
         if (path == null || path.isEmpty()) {
             throw new IllegalArgumentException("@CsvLogger needs a file path, e.g. \"runs/history.csv\"");
         }

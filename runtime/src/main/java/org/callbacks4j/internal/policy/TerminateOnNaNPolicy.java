@@ -17,7 +17,7 @@ import org.callbacks4j.internal.state.StateWriter;
  * the loss to the host for it: the hook reads batch logs). The stop is requested through {@link FitPlan#stopTraining},
  * so that {@code History.stoppedBy()} reads {@value #STOPPED_BY}.
  */
-public final class TerminateOnNaN implements Policy {
+public final class TerminateOnNaNPolicy implements Policy {
 
     /** What {@code History.stoppedBy()} reads when this policy stopped training. */
     public static final String STOPPED_BY = "TerminateOnNaN";
@@ -33,11 +33,11 @@ public final class TerminateOnNaN implements Policy {
     private double invalidLoss = Double.NaN;
 
     /** The policy of {@code @TerminateOnNaN}. */
-    public TerminateOnNaN() {
-        this(PolicyLog.slf4j(TerminateOnNaN.class));
+    public TerminateOnNaNPolicy() {
+        this(PolicyLog.slf4j(TerminateOnNaNPolicy.class));
     }
 
-    TerminateOnNaN(PolicyLog log) {
+    TerminateOnNaNPolicy(PolicyLog log) {
         this.log = Objects.requireNonNull(log, "log");
     }
 

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /** The built-in metrics, by Keras name. */
-enum Metric {
+enum BuiltInMetric {
     /**
      * Keras {@code "accuracy"}: categorical accuracy (argmax of the output equals argmax of the label row), or binary
      * accuracy (output {@code > 0.5} equals the label, averaged over columns) for a single output column or
@@ -18,7 +18,7 @@ enum Metric {
 
     private final String kerasName;
 
-    Metric(String kerasName) {
+    BuiltInMetric(String kerasName) {
         this.kerasName = kerasName;
     }
 
@@ -26,8 +26,8 @@ enum Metric {
         return kerasName;
     }
 
-    static Metric byName(String name) {
-        for (Metric m : values()) {
+    static BuiltInMetric byName(String name) {
+        for (BuiltInMetric m : values()) {
             if (m.kerasName.equals(name)) {
                 return m;
             }
