@@ -120,8 +120,12 @@ public final class OptimizerState {
         config.setLrAndSchedule(learningRate, null);
     }
 
-    /** Turns {@code gradient} (the flat gradient vector) into the update in place, and counts the step. */
-    void step(INDArray gradient, int epoch) {
+    /**
+     * Turns {@code gradient} (the flat gradient vector) into the update in place, and counts the step: the step
+     * {@link Trainer#fit} takes after every batch. Public for tools that drive or time the step alone (the benchmarks'
+     * {@code OpCosts}); a fit needs no call.
+     */
+    public void step(INDArray gradient, int epoch) {
         this.epoch = epoch;
         int iteration = (int) Math.min(iterations, Integer.MAX_VALUE);
         if (adam != null) {

@@ -4,7 +4,11 @@ import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Locale;
-import org.callbacks4j.train.TrainStepAccess;
+import org.callbacks4j.model.Activation;
+import org.callbacks4j.model.Sequential;
+import org.callbacks4j.train.Loss;
+import org.callbacks4j.train.OptimizerState;
+import org.callbacks4j.train.Trainer;
 import org.nd4j.autodiff.loss.LossReduce;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
@@ -136,14 +140,20 @@ public final class OpCosts {
         compare("bias gradient, layer 1", "sum along dimension 0", 1000, () -> d1.sum(db1, 0),
                 "gemm with a row of ones", 1000, () -> Nd4j.gemm(ones, d1, db1, false, false, 1, 0));
         INDArray work = gradient.dup();
-        Object ours = TrainStepAccess.optimizerState(org.callbacks4j.train.Adam.lr(1e-3), params);
+        // The trainer's own optimizer state for the 784-256-10 model (203,530 parameters), through its public API.
+        Trainer trainer = Trainer.builder()
+                .loss(Loss.SOFTMAX_CROSS_ENTROPY)
+                .optimizer(org.callbacks4j.train.Adam.lr(1e-3))
+                .build();
+        OptimizerState ours = trainer.optimizerState(
+                Sequential.input(784).dense(256, Activation.RELU).dense(10, Activation.SOFTMAX).build());
         compare("Adam step, 203,530 parameters (with a refill of its input)", "ND4J AdamUpdater", 200, () -> {
                     work.assign(gradient);
                     updater.applyUpdater(work, iteration[0]++, 0);
                 },
                 "AdamStep (ND4J's kernel, bit for bit, in Java)", 500, () -> {
                     work.assign(gradient);
-                    TrainStepAccess.step(ours, work);
+                    ours.step(work, 0);
                 });
         compare("params -= update", "subi", 1000, () -> flat.subi(update),
                 "BLAS axpy", 1000, () -> Nd4j.getBlasWrapper().level1().axpy(params, -1.0, update, flat));
