@@ -168,6 +168,8 @@ public final class Trainer {
                             + ".dense(" + data.labelWidth() + ", ...)");
         }
         INDArray labels = data.labels();
+        FiniteDataCheck.check(what, "features", data.features());
+        FiniteDataCheck.check(what, "labels", labels);
         if (loss == Loss.BINARY_CROSS_ENTROPY || loss == Loss.SOFTMAX_CROSS_ENTROPY) {
             double min = labels.minNumber().doubleValue();
             double max = labels.maxNumber().doubleValue();
