@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -249,6 +250,13 @@ final class FitRun {
     }
 
     History run() {
+        // The model and every output path are this fit's alone until it ends (FitLocks), before anything is restored.
+        try (FitLocks locks = FitLocks.acquire(model, plan.outputs)) {
+            return runLocked();
+        }
+    }
+
+    private History runLocked() {
         try {
             return train();
         } catch (RuntimeException | Error e) {
@@ -663,6 +671,8 @@ final class FitRun {
         boolean preparing = true;
         final List<Supplier<History.EarlyStoppingOutcome>> outcomes = new ArrayList<>();
         final List<PredictionListener> predictionListeners = new ArrayList<>();
+        /** The paths this fit writes, to the role that names them in messages; locked for the whole fit. */
+        final Map<Path, String> outputs = new LinkedHashMap<>();
 
         @Override
         public Logs logs() {
@@ -751,6 +761,14 @@ final class FitRun {
                         + dir + "); keep one: it backs up the whole training");
             }
             backup = new BackupRun(dir, saveFreq, deleteBackup);
+            outputs.put(dir.toAbsolutePath().normalize(), "@BackupAndRestore folder");
+        }
+
+        @Override
+        public void ownOutput(Path path, String what) {
+            checkPreparing("ownOutput");
+            outputs.putIfAbsent(Objects.requireNonNull(path, "path").toAbsolutePath().normalize(),
+                    Objects.requireNonNull(what, "what"));
         }
 
         @Override
