@@ -79,9 +79,34 @@ final class BackupRun {
 
     /** Writes the next generation, then deletes all but it and the previous good one. */
     void save(int epoch, int batchesDone, String configuration, byte[] trainerState, byte[] callbackState) {
+        save(epoch, batchesDone, configuration, trainerState, callbackState, false);
+    }
+
+    /**
+     * At the normal end of the fit: writes the completion record (a last generation marked complete, taken after
+     * train end), so that a restarted program gets the finished run back instead of training it again. With
+     * {@code deleteBackup} it replaces every other generation; without, the previous one stays too.
+     */
+    void complete(int epoch, String configuration, byte[] trainerState, byte[] callbackState) {
+        save(epoch, 0, configuration, trainerState, callbackState, true);
+        if (deleteBackup) {
+            try {
+                Backups.prune(dir, lastGood, lastGood);
+            } catch (IOException e) {
+                throw new UncheckedIOException("@BackupAndRestore cannot delete the older backups in "
+                        + dir.toAbsolutePath() + ": " + e.getMessage(), e);
+            }
+        }
+        log.info("@BackupAndRestore: training complete; {} records it. Running the program again returns this "
+                + "run's History and parameters without training; to train again, delete the folder {} or back up "
+                + "to another one", Backups.fileOf(dir, lastGood), dir.toAbsolutePath());
+    }
+
+    private void save(int epoch, int batchesDone, String configuration, byte[] trainerState, byte[] callbackState,
+            boolean complete) {
         long generation = nextGeneration++;
         try {
-            Backups.write(dir, generation, epoch, batchesDone, configuration, trainerState, callbackState);
+            Backups.write(dir, generation, epoch, batchesDone, configuration, trainerState, callbackState, complete);
             Backups.prune(dir, generation, lastGood);
         } catch (IOException e) {
             throw new UncheckedIOException("@BackupAndRestore: " + e.getMessage(), e);

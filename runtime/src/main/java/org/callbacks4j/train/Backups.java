@@ -44,6 +44,7 @@ import org.nd4j.shade.jackson.databind.node.ObjectNode;
  *   "format": "callbacks4j-backup", "formatVersion": 1,
  *   "generation": 12,                               // 1 for the first save of a run, then +1 per save
  *   "position": {"epoch": 3, "batchesDone": 5},     // 0-based epoch training continues in; batches of it done
+ *   "complete": true,                               // only in the completion record of a run that ended normally
  *   "entries": [ {"name": "configuration.txt", "size": 812, "crc32c": "1c2d3e4f"}, ... ]
  * }
  *   }</pre>
@@ -91,9 +92,11 @@ public final class Backups {
         private final String configuration;
         private final byte[] trainerState;
         private final byte[] callbackState;
+        private final boolean complete;
 
         Backup(Path file, long generation, int epoch, int batchesDone, String configuration, byte[] trainerState,
-                byte[] callbackState) {
+                byte[] callbackState, boolean complete) {
+            this.complete = complete;
             this.file = file;
             this.generation = generation;
             this.epoch = epoch;
@@ -122,6 +125,14 @@ public final class Backups {
             return batchesDone;
         }
 
+        /**
+         * Whether this is the completion record of a run that ended normally (written after train end): a fit that
+         * finds it returns the run's History and parameters instead of training again.
+         */
+        public boolean complete() {
+            return complete;
+        }
+
         /** The text of {@code configuration.txt}: what the backup was written for. */
         public String configuration() {
             return configuration;
@@ -137,7 +148,8 @@ public final class Backups {
 
         @Override
         public String toString() {
-            return file + " (generation " + generation + ", epoch " + epoch + ", batches done " + batchesDone + ")";
+            return file + " (generation " + generation + ", epoch " + epoch + ", batches done " + batchesDone
+                    + (complete ? ", run complete" : "") + ")";
         }
     }
 
@@ -224,7 +236,7 @@ public final class Backups {
         }
         return new Backup(file, generation, epoch, batches,
                 new String(entries.get(CONFIGURATION), StandardCharsets.UTF_8), entries.get(TRAINER),
-                entries.get(CALLBACKS));
+                entries.get(CALLBACKS), manifest.path("complete").asBoolean(false));
     }
 
     /**
@@ -261,6 +273,15 @@ public final class Backups {
     /** Writes generation {@code generation} to {@code dir}, atomically. */
     static Path write(Path dir, long generation, int epoch, int batchesDone, String configuration,
             byte[] trainerState, byte[] callbackState) throws IOException {
+        return write(dir, generation, epoch, batchesDone, configuration, trainerState, callbackState, false);
+    }
+
+    /**
+     * Writes generation {@code generation} to {@code dir}, atomically; {@code complete}: the completion record of a
+     * run that ended normally ({@code "complete": true} in the manifest).
+     */
+    static Path write(Path dir, long generation, int epoch, int batchesDone, String configuration,
+            byte[] trainerState, byte[] callbackState, boolean complete) throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         entries.put(CONFIGURATION, configuration.getBytes(StandardCharsets.UTF_8));
         entries.put(TRAINER, trainerState);
@@ -272,6 +293,9 @@ public final class Backups {
         ObjectNode position = manifest.putObject("position");
         position.put("epoch", epoch);
         position.put("batchesDone", batchesDone);
+        if (complete) {
+            manifest.put("complete", true);
+        }
         ArrayNode list = manifest.putArray("entries");
         entries.forEach((name, bytes) -> {
             ObjectNode e = list.addObject();

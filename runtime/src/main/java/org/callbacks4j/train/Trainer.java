@@ -84,7 +84,8 @@ public final class Trainer {
      * <p>With {@code @BackupAndRestore} on a callback's class, the fit is backed up as it runs, and a fit that finds a
      * backup in that folder resumes from it before {@code onTrainBegin} and ends exactly where the interrupted run
      * would have (see {@code docs/resume.md}); a backup written for another training is refused with an
-     * {@link IllegalStateException} before anything changes.
+     * {@link IllegalStateException} before anything changes. A fit that finds the completion record of a run that
+     * ended normally returns that run's History and puts its final parameters into the model, without training.
      *
      * <p>Before {@code onTrainBegin}, every dispatcher is prepared ({@code CallbackDispatcher.prepare}): built-in
      * policies resolve their monitors, add their metrics ({@code learning_rate}, {@code @Metric} names) and check
@@ -94,6 +95,9 @@ public final class Trainer {
      *     and custom metrics when policies add them), and who stopped training ({@link History#stoppedBy()})
      * @throws IllegalArgumentException before any training if the data, settings or callbacks do not fit; the
      *     message names the value and the fix
+     * @throws IllegalStateException before any training if another fit (another process, or another thread of this
+     *     one) is writing one of this fit's output paths or training this model; the message names the path and the
+     *     holder
      * @throws IllegalStateException before any training if a built-in policy cannot serve this fit (a monitor it
      *     does not produce, such as {@code val_loss} without validation data; a checkpoint or log path that cannot
      *     be written); the message names the value and the fix

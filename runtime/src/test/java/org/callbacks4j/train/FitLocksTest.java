@@ -83,9 +83,11 @@ class FitLocksTest {
         holder.release.countDown();
         History history = first.get(120, TimeUnit.SECONDS);
         assertThat(history.epochs()).containsExactly(0, 1).inOrder();
-        // The first fit ended: its paths are free again (the backup was deleted at its end, so this one starts over).
+        // The first fit ended: its paths are free again (and its run is complete: this fit returns it).
+        Holder released = new Holder();
+        released.release.countDown();
         History again = ResumeScenario.trainer().fit(ResumeScenario.model(), ResumeScenario.DATA,
-                ResumeScenario.fit(2), new BackupTraining(dir, 4, 50));
+                ResumeScenario.fit(2), released, new BackupTraining(dir, 4, 50));
         assertThat(again.epochs()).containsExactly(0, 1).inOrder();
     }
 
