@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The backup folder of one fit ({@code @BackupAndRestore}): finds the backup to resume from, writes each new
- * generation and keeps the newest two, and deletes them when the fit ends normally. The trainer ({@link FitRun})
- * decides when to save and what goes in.
+ * generation and keeps the newest two, and writes the completion record when the fit ends normally. The trainer
+ * ({@link FitRun}) decides when to save and what goes in.
  */
 final class BackupRun {
 
@@ -112,18 +112,5 @@ final class BackupRun {
             throw new UncheckedIOException("@BackupAndRestore: " + e.getMessage(), e);
         }
         lastGood = generation;
-    }
-
-    /** At the normal end of the fit: deletes the backups if asked to. */
-    void finish() {
-        if (!deleteBackup) {
-            return;
-        }
-        try {
-            Backups.deleteAll(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("@BackupAndRestore cannot delete the backups in " + dir.toAbsolutePath()
-                    + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -332,21 +331,6 @@ public final class Backups {
             }
         }
         AtomicFiles.deleteStaleTemporaries(dir, null);
-    }
-
-    /** Deletes every backup file and stale temporary in {@code dir}, then {@code dir} itself if that empties it. */
-    static void deleteAll(Path dir) throws IOException {
-        for (Path file : files(dir)) {
-            Files.deleteIfExists(file);
-        }
-        AtomicFiles.deleteStaleTemporaries(dir, null);
-        try (DirectoryStream<Path> rest = Files.newDirectoryStream(dir)) {
-            if (!rest.iterator().hasNext()) {
-                Files.deleteIfExists(dir);
-            }
-        } catch (NoSuchFileException e) {
-            // already gone
-        }
     }
 
     static String crc32c(byte[] bytes) {
