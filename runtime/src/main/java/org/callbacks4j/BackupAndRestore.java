@@ -36,6 +36,10 @@ public @interface BackupAndRestore {
     /** {@link #EPOCH} (the default) to back up at every epoch end, or N &gt;= 1 to back up every N training batches. */
     int saveFreq() default EPOCH;
 
-    /** Delete the backups when training ends normally (not when an exception escapes or the process dies). */
+    /**
+     * When training ends normally, keep only the completion record (the last backup, marked complete: a restarted
+     * program gets the finished run back instead of training again) and delete the other backups; never when an
+     * exception escapes or the process dies. Keras deletes every backup here.
+     */
     boolean deleteCheckpoint() default true;
 }

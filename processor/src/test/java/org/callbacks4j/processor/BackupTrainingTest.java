@@ -11,6 +11,7 @@ import com.google.testing.compile.Compilation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import java.util.function.BiConsumer;
 import org.callbacks4j.History;
@@ -125,7 +126,10 @@ class BackupTrainingTest {
         assertThat((float[]) actual[0]).isEqualTo((float[]) expected[0]);
         assertThat(Files.readString(root.resolve("history.csv"))).isEqualTo(
                 Files.readString(reference.resolve("history.csv")));
-        assertThat(Files.exists(root.resolve("backup"))).isFalse(); // deleteCheckpoint, after the normal end
+        // deleteCheckpoint, after the normal end: only the completion record is left.
+        List<Path> backups = org.callbacks4j.internal.train.Backups.files(root.resolve("backup"));
+        assertThat(backups).hasSize(1);
+        assertThat(org.callbacks4j.internal.train.Backups.read(backups.get(0)).complete()).isTrue();
     }
 
     @Test
@@ -160,10 +164,10 @@ class BackupTrainingTest {
 
         Object[] first = train(only);
 
-        // Kept (deleteCheckpoint = false): the newest two generations.
+        // Kept (deleteCheckpoint = false): the newest two generations, the newest the completion record.
         assertThat(org.callbacks4j.internal.train.Backups.files(root.resolve("backup"))).hasSize(2);
-        // A second fit resumes from the last backup (after the last batch): it trains nothing again, and returns
-        // the same parameters and the whole run's History.
+        // A second fit finds the completion record: it trains nothing again, and returns the same parameters and the
+        // whole run's History.
         Object[] again = train(only);
         assertThat((float[]) again[0]).isEqualTo((float[]) first[0]);
         assertThat(again[1]).isEqualTo(first[1]);

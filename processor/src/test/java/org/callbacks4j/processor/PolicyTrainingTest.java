@@ -545,7 +545,10 @@ import java.util.Arrays;
         return Sequential.input(4).dense(8, Activation.RELU).dense(2, Activation.SOFTMAX).seed(1).build();
     }
 
-    /** 16 rows, two classes; with {@code poisoned}, one feature of one row is NaN. */
+    /**
+     * 16 rows, two classes; with {@code poisoned}, two rows hold the largest floats: finite (fit refuses NaN data), but
+     * they overflow the forward pass and make the loss NaN.
+     */
     private static Dataset data(boolean poisoned) {
         Random random = new Random(1);
         float[][] x = new float[16][4];
@@ -557,7 +560,8 @@ import java.util.Arrays;
             }
         }
         if (poisoned) {
-            x[5][2] = Float.NaN;
+            java.util.Arrays.fill(x[5], Float.MAX_VALUE);
+            java.util.Arrays.fill(x[6], -Float.MAX_VALUE);
         }
         return Dataset.classification(x, classes, 2);
     }

@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The backup folder of one fit ({@code @BackupAndRestore}): finds the backup to resume from, writes each new
- * generation and keeps the newest two, and deletes them when the fit ends normally. The trainer ({@link FitRun})
- * decides when to save and what goes in.
+ * generation and keeps the newest two, and writes the completion record when the fit ends normally. The trainer
+ * ({@link FitRun}) decides when to save and what goes in.
  */
 final class BackupRun {
 
@@ -80,26 +80,38 @@ final class BackupRun {
 
     /** Writes the next generation, then deletes all but it and the previous good one. */
     void save(int epoch, int batchesDone, String configuration, byte[] trainerState, byte[] callbackState) {
+        save(epoch, batchesDone, configuration, trainerState, callbackState, false);
+    }
+
+    /**
+     * At the normal end of the fit: writes the completion record (a last generation marked complete, taken after
+     * train end), so that a restarted program gets the finished run back instead of training it again. With
+     * {@code deleteBackup} it replaces every other generation; without, the previous one stays too.
+     */
+    void complete(int epoch, String configuration, byte[] trainerState, byte[] callbackState) {
+        save(epoch, 0, configuration, trainerState, callbackState, true);
+        if (deleteBackup) {
+            try {
+                Backups.prune(dir, lastGood, lastGood);
+            } catch (IOException e) {
+                throw new UncheckedIOException("@BackupAndRestore cannot delete the older backups in "
+                        + dir.toAbsolutePath() + ": " + e.getMessage(), e);
+            }
+        }
+        log.info("@BackupAndRestore: training complete; {} records it. Running the program again returns this "
+                + "run's History and parameters without training; to train again, delete the folder {} or back up "
+                + "to another one", Backups.fileOf(dir, lastGood), dir.toAbsolutePath());
+    }
+
+    private void save(int epoch, int batchesDone, String configuration, byte[] trainerState, byte[] callbackState,
+            boolean complete) {
         long generation = nextGeneration++;
         try {
-            Backups.write(dir, generation, epoch, batchesDone, configuration, trainerState, callbackState);
+            Backups.write(dir, generation, epoch, batchesDone, configuration, trainerState, callbackState, complete);
             Backups.prune(dir, generation, lastGood);
         } catch (IOException e) {
             throw new UncheckedIOException("@BackupAndRestore: " + e.getMessage(), e);
         }
         lastGood = generation;
-    }
-
-    /** At the normal end of the fit: deletes the backups if asked to. */
-    void finish() {
-        if (!deleteBackup) {
-            return;
-        }
-        try {
-            Backups.deleteAll(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("@BackupAndRestore cannot delete the backups in " + dir.toAbsolutePath()
-                    + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package org.callbacks4j.train;
 
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -336,6 +337,12 @@ public final class Checkpoints {
         } catch (ZipException e) {
             throw new IOException("checkpoint " + file.toAbsolutePath() + " is not a valid zip file: " + e.getMessage(),
                     e);
+        } catch (EOFException e) {
+            // A file cut short inside an entry's header or data: ZipInputStream says only "Unexpected end of ZLIB
+            // input stream" or nothing at all.
+            throw new IOException("checkpoint " + file.toAbsolutePath() + " is truncated (" + Files.size(file)
+                    + " bytes; it ends inside a zip entry): it was cut short, e.g. by a copy that did not finish. Use "
+                    + "another checkpoint, or copy it again from where it was written", e);
         }
         if (!entries.containsKey(JSON_ENTRY)) {
             throw new IOException("checkpoint " + file.toAbsolutePath() + " has no " + JSON_ENTRY + " entry; it was "

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -90,6 +91,8 @@ final class FitRun {
     private BackupRun backup;
     private String backupConfiguration;
     private boolean resuming;
+    /** Restored from the completion record of a run that ended normally: nothing to train. */
+    private boolean completeRun;
     private int batchesSinceBackup;
 
     private final Plan plan;
@@ -252,6 +255,13 @@ final class FitRun {
     }
 
     History run() {
+        // The model and every output path are this fit's alone until it ends (FitLocks), before anything is restored.
+        try (FitLocks locks = FitLocks.acquire(model, plan.outputs)) {
+            return runLocked();
+        }
+    }
+
+    private History runLocked() {
         try {
             return train();
         } catch (RuntimeException | Error e) {
@@ -273,6 +283,11 @@ final class FitRun {
         int resumedBatches = resumed == null ? 0 : resumed.batchesDone();
         // Saved at the end of the epoch that asked to stop: no further epoch runs.
         boolean ended = resumed != null && resumed.ended();
+        if (completeRun) {
+            // The run ended normally before: its History and parameters are back, nothing is trained or written.
+            return finishedHistory();
+        }
+        int reached = firstEpoch;
         if (has(Hooks.TRAIN_BEGIN)) {
             for (CallbackDispatcher d : dispatchers) {
                 d.onTrainBegin(context);
@@ -326,6 +341,7 @@ final class FitRun {
             }
             // History comes after the user's callbacks, as in Keras, so it records keys they add.
             history.record(epoch, epochLogs);
+            reached = epoch + 1;
             progbar.onEpochEnd(epoch, (rowsRun + fit.batchSize() - 1) / fit.batchSize(), epochLogs);
             if (backup != null && backup.saveFreq == 0) {
                 saveBackup(epoch + 1, 0, 0, context.isStopRequested());
@@ -342,8 +358,13 @@ final class FitRun {
             }
         }
         if (backup != null) {
-            backup.finish();
+            writeBackup(reached, 0, 0, true, true); // the completion record
         }
+        return finishedHistory();
+    }
+
+    /** The History with who stopped the run and the early-stopping outcomes. */
+    private History finishedHistory() {
         if (context.stoppedBy() != null) {
             history.stopped(context.stoppedBy(), context.stopEpoch());
         }
@@ -375,6 +396,7 @@ final class FitRun {
             throw new IllegalStateException("@BackupAndRestore: " + source + " was written for another training: "
                     + difference + "." + refusal);
         }
+        BackupCompletion.checkEpochs(saved, fit.epochs(), backup.dir);
         byte[] current = callbackState();
         String layout = StateReader.layoutDifference(current, saved.callbackState());
         if (layout != null) {
@@ -459,7 +481,12 @@ final class FitRun {
         savedFinalLogs.applyTo(finalLogs);
         history = savedHistory;
         resuming = true;
-        log.info("@BackupAndRestore: resuming from {}", saved);
+        completeRun = saved.complete();
+        if (completeRun) {
+            BackupCompletion.logComplete(saved, backup.dir);
+        } else {
+            log.info("@BackupAndRestore: resuming from {}", saved);
+        }
         return position;
     }
 
@@ -468,6 +495,11 @@ final class FitRun {
      * {@code rowsRun} rows; {@code ended}: no epoch is left to run) and every callback's.
      */
     private void saveBackup(int epoch, int batchesDone, int rowsRun, boolean ended) {
+        writeBackup(epoch, batchesDone, rowsRun, ended, false);
+    }
+
+    /** As {@link #saveBackup}; {@code complete}: the completion record of a run that ended normally. */
+    private void writeBackup(int epoch, int batchesDone, int rowsRun, boolean ended, boolean complete) {
         // The backup records the checkpoint policies' state: the checkpoints it implies must exist first.
         drainCheckpoints();
         boolean midEpoch = batchesDone > 0;
@@ -489,7 +521,11 @@ final class FitRun {
                 .putInt("stopEpoch", context.stopEpoch());
         BackupState.putLogs(out, "finalLogs", finalLogs);
         out.putSection("history", history);
-        backup.save(epoch, batchesDone, backupConfiguration, out.toByteArray(), callbackState());
+        if (complete) {
+            backup.complete(epoch, backupConfiguration, out.toByteArray(), callbackState());
+        } else {
+            backup.save(epoch, batchesDone, backupConfiguration, out.toByteArray(), callbackState());
+        }
     }
 
     private void drainCheckpoints() {
@@ -666,6 +702,8 @@ final class FitRun {
         boolean preparing = true;
         final List<Supplier<History.EarlyStoppingOutcome>> outcomes = new ArrayList<>();
         final List<PredictionListener> predictionListeners = new ArrayList<>();
+        /** The paths this fit writes, to the role that names them in messages; locked for the whole fit. */
+        final Map<Path, String> outputs = new LinkedHashMap<>();
 
         @Override
         public Logs logs() {
@@ -754,6 +792,14 @@ final class FitRun {
                         + dir + "); keep one: it backs up the whole training");
             }
             backup = new BackupRun(dir, saveFreq, deleteBackup);
+            outputs.put(dir.toAbsolutePath().normalize(), "@BackupAndRestore folder");
+        }
+
+        @Override
+        public void ownOutput(Path path, String what) {
+            checkPreparing("ownOutput");
+            outputs.putIfAbsent(Objects.requireNonNull(path, "path").toAbsolutePath().normalize(),
+                    Objects.requireNonNull(what, "what"));
         }
 
         @Override

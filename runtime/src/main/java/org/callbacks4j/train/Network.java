@@ -130,13 +130,15 @@ final class Network {
     void forward(Frame f, INDArray x, boolean training) {
         INDArray in = x;
         for (int l = 0; l < layerCount; l++) {
-            if (plainRelu[l]) {
+            if (f.fusedRelu[l]) {
                 // ND4J's fused product, bias and ReLU: one op, and no pre-activations to keep (the backward pass
                 // masks by a > 0, which holds exactly where z > 0).
                 ReluLayer op = new ReluLayer(in, weights[l], biasVectors[l]);
                 op.addOutputArgument(f.a[l]);
                 Nd4j.exec(op);
             } else {
+                // Also a ReLU layer the fused op refuses (a batch of one row, see FusedRelu): product and bias,
+                // then ReLU in place; the backward pass is the same.
                 Nd4j.exec(new XwPlusB(new INDArray[] {in, weights[l], biasVectors[l]}, f.z[l]));
                 activate(l, f.z[l], f.a[l], training);
             }
@@ -258,6 +260,8 @@ final class Network {
         final INDArray[] z;
         final INDArray[] a;
         final INDArray[] da;
+        /** Per layer: a ReLU hidden layer that runs ND4J's fused op for this batch size ({@link FusedRelu}). */
+        final boolean[] fusedRelu;
         final INDArray ones;
         final INDArray unitWeight;
         final INDArray outputDelta;
@@ -277,8 +281,10 @@ final class Network {
             z = new INDArray[layerCount];
             a = new INDArray[layerCount];
             da = new INDArray[layerCount];
+            fusedRelu = new boolean[layerCount];
             for (int l = 0; l < layerCount; l++) {
                 long units = weights[l].size(1);
+                fusedRelu[l] = plainRelu[l] && FusedRelu.accepts(rows, weights[l].size(0), units);
                 z[l] = Nd4j.create(DataType.FLOAT, rows, units);
                 a[l] = Nd4j.create(DataType.FLOAT, rows, units);
                 da[l] = Nd4j.create(DataType.FLOAT, rows, units);

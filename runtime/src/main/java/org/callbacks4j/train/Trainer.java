@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.WeakHashMap;
 import org.callbacks4j.History;
 import org.callbacks4j.data.Dataset;
+import org.callbacks4j.internal.train.DataChecks;
 import org.callbacks4j.model.Activation;
 import org.callbacks4j.model.Sequential;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -84,7 +85,8 @@ public final class Trainer {
      * <p>With {@code @BackupAndRestore} on a callback's class, the fit is backed up as it runs, and a fit that finds a
      * backup in that folder resumes from it before {@code onTrainBegin} and ends exactly where the interrupted run
      * would have (see {@code docs/resume.md}); a backup written for another training is refused with an
-     * {@link IllegalStateException} before anything changes.
+     * {@link IllegalStateException} before anything changes. A fit that finds the completion record of a run that
+     * ended normally returns that run's History and puts its final parameters into the model, without training.
      *
      * <p>Before {@code onTrainBegin}, every dispatcher is prepared ({@code CallbackDispatcher.prepare}): built-in
      * policies resolve their monitors, add their metrics ({@code learning_rate}, {@code @Metric} names) and check
@@ -94,6 +96,9 @@ public final class Trainer {
      *     and custom metrics when policies add them), and who stopped training ({@link History#stoppedBy()})
      * @throws IllegalArgumentException before any training if the data, settings or callbacks do not fit; the
      *     message names the value and the fix
+     * @throws IllegalStateException before any training if another fit (another process, or another thread of this
+     *     one) is writing one of this fit's output paths or training this model; the message names the path and the
+     *     holder
      * @throws IllegalStateException before any training if a built-in policy cannot serve this fit (a monitor it
      *     does not produce, such as {@code val_loss} without validation data; a checkpoint or log path that cannot
      *     be written); the message names the value and the fix
@@ -150,50 +155,7 @@ public final class Trainer {
 
     /** Checks that {@code data} fits {@code model} and the loss; {@code what} names it in messages. */
     void checkData(String what, Dataset data, Sequential model) {
-        if (data.size() < 1) {
-            throw new IllegalArgumentException(what + " data has no rows; pass at least one example");
-        }
-        if (data.featureWidth() != model.inputWidth()) {
-            throw new IllegalArgumentException(
-                    what + " features have " + data.featureWidth() + " columns but the model takes "
-                            + model.inputWidth() + " inputs; pass " + model.inputWidth()
-                            + "-column features or build the model with Sequential.input(" + data.featureWidth()
-                            + ")");
-        }
-        if (data.labelWidth() != model.outputWidth()) {
-            throw new IllegalArgumentException(
-                    what + " labels have " + data.labelWidth() + " columns but the model has " + model.outputWidth()
-                            + " outputs; pass " + model.outputWidth() + "-column labels (Dataset.classification(x, "
-                            + "classes, " + model.outputWidth() + ") makes one-hot rows) or end the model with "
-                            + ".dense(" + data.labelWidth() + ", ...)");
-        }
-        INDArray labels = data.labels();
-        if (loss == Loss.BINARY_CROSS_ENTROPY || loss == Loss.SOFTMAX_CROSS_ENTROPY) {
-            double min = labels.minNumber().doubleValue();
-            double max = labels.maxNumber().doubleValue();
-            if (!(min >= 0 && max <= 1)) {
-                throw new IllegalArgumentException(
-                        "loss " + loss + " needs labels in [0, 1] but the " + what + " labels range from " + min
-                                + " to " + max + (loss == Loss.SOFTMAX_CROSS_ENTROPY
-                                        ? "; build one-hot labels with Dataset.classification(x, classes, numClasses)"
-                                        : "; rescale them to [0, 1], or use Loss.MSE for regression"));
-            }
-        }
-        if (loss == Loss.SOFTMAX_CROSS_ENTROPY) {
-            INDArray sums = labels.sum(1);
-            INDArray error = Transforms.abs(sums.sub(1.0), false);
-            if (error.maxNumber().doubleValue() > 1e-3) {
-                int row = 0;
-                while (Math.abs(sums.getDouble(row) - 1.0) <= 1e-3) {
-                    row++;
-                }
-                throw new IllegalArgumentException(
-                        "loss SOFTMAX_CROSS_ENTROPY needs one-hot label rows (each summing to 1) but " + what
-                                + " label row " + row + " sums to " + sums.getDouble(row) + "; build labels with "
-                                + "Dataset.classification(x, classes, numClasses), or use Loss.BINARY_CROSS_ENTROPY "
-                                + "for multi-label rows");
-            }
-        }
+        DataChecks.check(what, data, model, loss);
     }
 
     @Override

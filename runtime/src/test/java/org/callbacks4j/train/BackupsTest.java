@@ -146,23 +146,29 @@ class BackupsTest {
         assertThat(Backups.files(dir).stream().map(p -> p.getFileName().toString()).toList())
                 .containsExactly("backup-00000004.zip", "backup-00000003.zip").inOrder();
 
-        run.finish();
-        assertThat(Files.exists(dir)).isFalse(); // deleteCheckpoint: the folder held only backups
+        run.complete(5, "c", TRAINER, CALLBACKS);
+        // deleteCheckpoint: only the completion record is left.
+        assertThat(Backups.files(dir)).containsExactly(dir.resolve("backup-00000005.zip"));
+        assertThat(Backups.read(dir.resolve("backup-00000005.zip")).complete()).isTrue();
     }
 
     @Test
-    void deletingAtTheEndKeepsAFolderThatHoldsOtherFiles() throws IOException {
+    void completingDeletesOnlyOlderBackupsAndKeepsOtherFiles() throws IOException {
         Files.writeString(dir.resolve("notes.txt"), "mine");
         BackupRun run = new BackupRun(dir, 0, true);
         run.save(1, 0, "c", TRAINER, CALLBACKS);
-        run.finish();
-        assertThat(Backups.files(dir)).isEmpty();
+        run.save(2, 0, "c", TRAINER, CALLBACKS);
+        run.complete(2, "c", TRAINER, CALLBACKS);
+        assertThat(Backups.files(dir)).containsExactly(dir.resolve("backup-00000003.zip"));
         assertThat(Files.readString(dir.resolve("notes.txt"))).isEqualTo("mine");
 
-        BackupRun keep = new BackupRun(dir, 0, false);
+        Path other = dir.resolve("kept");
+        BackupRun keep = new BackupRun(other, 0, false);
         keep.save(1, 0, "c", TRAINER, CALLBACKS);
-        keep.finish();
-        assertThat(Backups.files(dir)).hasSize(1);
+        keep.save(2, 0, "c", TRAINER, CALLBACKS);
+        keep.complete(2, "c", TRAINER, CALLBACKS);
+        assertThat(Backups.files(other)).containsExactly(other.resolve("backup-00000003.zip"),
+                other.resolve("backup-00000002.zip")).inOrder();
     }
 
     @Test

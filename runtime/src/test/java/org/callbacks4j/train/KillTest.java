@@ -91,7 +91,8 @@ class KillTest {
         assertWithMessage("reference run did not finish: %s", first.output()).that(first.awaitDone()).isTrue();
 
         Path run = dir.resolve("run");
-        int kills = 0;
+        log.add(secondProcessIsRefusedWhileTheFirstRuns(run));
+        int kills = 1;
         int inBackupWrite = 0;
         int inCheckpointWrite = 0;
         boolean finished = false;
@@ -153,6 +154,27 @@ class KillTest {
             assertWithMessage("%s\ntemporary files left", context)
                     .that(all.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList()).isEmpty();
         }
+    }
+
+    /**
+     * Two processes on one run folder: a first child, held inside its first backup write (its locks taken, its files
+     * open), and a second started on the same folder meanwhile. The second must fail at once, naming the first's
+     * process, without running a batch or writing anything; then the first is killed there, and the kill loop goes on
+     * from its backup: the end result must still equal the uninterrupted run's.
+     */
+    private static String secondProcessIsRefusedWhileTheFirstRuns(Path run) throws Exception {
+        Child first = Child.start(run, "backup", 1, TimeUnit.SECONDS.toMillis(CHILD_TIMEOUT_SECONDS));
+        assertWithMessage("the first child did not reach its first backup write: %s", first.output())
+                .that(first.awaitLine("writing backup ")).isTrue();
+        Child second = Child.start(run, "none", 0);
+        String output = second.awaitEnd();
+        assertWithMessage("second process on the run folder").that(output)
+                .contains("is in use by another fit: process " + first.pid() + " on ");
+        assertWithMessage("second process on the run folder ran a batch").that(output).doesNotContain("\nbatch ");
+        assertWithMessage("second process on the run folder finished").that(output).doesNotContain("\ndone");
+        first.killNow();
+        assertIntact(run, "after the second process was refused and the first killed in its first backup write");
+        return "second process refused while the first ran; first killed inside its first backup write";
     }
 
     /**
@@ -261,16 +283,60 @@ class KillTest {
         }
 
         static Child start(Path root, String pauseKind, int pauseFrom) throws IOException {
+            return start(root, pauseKind, pauseFrom, PAUSE_MILLIS);
+        }
+
+        static Child start(Path root, String pauseKind, int pauseFrom, long pauseMillis) throws IOException {
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
             ProcessBuilder builder = new ProcessBuilder(java.toString(), "-XX:+UseSerialGC",
                     "-XX:TieredStopAtLevel=1", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                     KillTestChild.class.getName(), root.toString(), Integer.toString(EPOCHS),
                     Integer.toString(BACKUP_FREQ), pauseKind, Integer.toString(pauseFrom),
-                    Long.toString(PAUSE_MILLIS)).redirectErrorStream(true);
+                    Long.toString(pauseMillis)).redirectErrorStream(true);
             // Same thread settings in every run: ND4J's results are deterministic for a given thread count.
             builder.environment().put("OMP_NUM_THREADS", "1");
             builder.environment().put("OPENBLAS_NUM_THREADS", "1");
             return new Child(builder.start());
+        }
+
+        long pid() {
+            return process.pid();
+        }
+
+        /** Waits for a line starting with {@code prefix}; false if the child ends first or takes too long. */
+        boolean awaitLine(String prefix) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CHILD_TIMEOUT_SECONDS);
+            while (System.nanoTime() < deadline) {
+                String line = lines.poll(100, TimeUnit.MILLISECONDS);
+                if (line != null && line.startsWith(prefix)) {
+                    return true;
+                }
+                if ("<eof>".equals(line)) {
+                    return false;
+                }
+            }
+            return false;
+        }
+
+        /** Waits for the child to end on its own and returns its whole output. */
+        String awaitEnd() throws InterruptedException {
+            if (!process.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("the child did not end: " + output());
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline && !"<eof>".equals(lines.poll(100, TimeUnit.MILLISECONDS))) {
+                // drain to the end of its output
+            }
+            synchronized (seen) {
+                return "\n" + String.join("\n", seen);
+            }
+        }
+
+        /** SIGKILL now. */
+        void killNow() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
         }
 
         /** Waits for "done"; false if the child ends without it or takes too long. */

@@ -80,7 +80,10 @@ public final class ResumeScenario {
                     validated ? EventFiles.fileCount(validation) : 0);
         }
 
-        /** Every regular file under {@code root} except event files (their wall times differ), by relative path. */
+        /**
+         * Every regular file under {@code root} except event files (their wall times differ) and the backup folder
+         * (the completion record names the run's event files), by relative path.
+         */
         static Map<String, byte[]> files(Path root) throws IOException {
             Map<String, byte[]> files = new TreeMap<>();
             if (!Files.isDirectory(root)) {
@@ -88,7 +91,7 @@ public final class ResumeScenario {
             }
             try (Stream<Path> all = Files.walk(root)) {
                 for (Path p : all.filter(Files::isRegularFile).toList()) {
-                    if (!p.getFileName().toString().contains("tfevents")) {
+                    if (!p.getFileName().toString().contains("tfevents") && !root.relativize(p).startsWith("backup")) {
                         files.put(root.relativize(p).toString(), Files.readAllBytes(p));
                     }
                 }

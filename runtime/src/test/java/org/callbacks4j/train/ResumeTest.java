@@ -68,7 +68,10 @@ class ResumeTest {
         ResumeScenario.Outcome b = ResumeScenario.train(root, EPOCHS, new BackupTraining(root, 0, 50));
         assertSameRun(b, a);
         assertThat(a.epochs()).hasSize(EPOCHS);
-        assertThat(a.files()).doesNotContainKey("backup"); // deleteCheckpoint: gone after a normal end
+        // deleteCheckpoint: after a normal end only the completion record is left.
+        List<Path> backups = Backups.files(dir.resolve("reference/backup"));
+        assertThat(backups).hasSize(1);
+        assertThat(Backups.read(backups.get(0)).complete()).isTrue();
     }
 
     @Test

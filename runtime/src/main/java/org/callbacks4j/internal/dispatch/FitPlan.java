@@ -93,6 +93,14 @@ public interface FitPlan {
     }
 
     /**
+     * Declares that this fit writes {@code path} (a file, or a folder it writes files into), {@code what} naming it in
+     * messages (e.g. {@code "@CsvLogger file"}). The trainer locks every declared path for the whole fit, so that a
+     * second fit on the same path, in another process or another thread, fails before any training work instead of
+     * interleaving its writes. Only during prepare.
+     */
+    default void ownOutput(Path path, String what) {}
+
+    /**
      * Whether this fit continues a run from a backup. When true, the state of every policy was restored (by its
      * {@code restoreState}) before {@code onTrainBegin}, which must then keep that state instead of resetting it.
      * Known from {@code onTrainBegin} on; false during prepare.

@@ -35,6 +35,8 @@ public final class AtomicFiles {
 
     private static final String TMP_SUFFIX = ".tmp";
     private static final long PID = ProcessHandle.current().pid();
+    /** The name of the write checks' probe files, {@code .callbacks4j-write-check.<pid>.<hex>.tmp}. */
+    static final String PROBE_NAME = "callbacks4j-write-check";
 
     /**
      * Test seam: runs after the temporary file is complete and forced, just before the rename, with the target. The
@@ -188,6 +190,12 @@ public final class AtomicFiles {
             throw new IOException(what + " path " + target.toAbsolutePath()
                     + " is a folder; pass the path of a file (inside it, or elsewhere)");
         }
+        if (Files.exists(target) && !Files.isRegularFile(target)) {
+            // /dev/stdout, a pipe, a socket, a device: no temporary-and-rename, no cutting back on resume.
+            throw new IOException(what + " path " + target.toAbsolutePath() + " exists and is not a regular file "
+                    + "(a device, pipe or socket such as /dev/stdout); it is written atomically and cut back on "
+                    + "resume, which needs a regular file: pass the path of a file");
+        }
         if (Files.exists(target) && !Files.isWritable(target)) {
             throw new IOException(what + " file " + target.toAbsolutePath() + " exists and is not writable; "
                     + "fix its permissions or choose another path");
@@ -214,10 +222,13 @@ public final class AtomicFiles {
             throw new IOException(what + " folder " + absolute + " cannot be created (" + e
                     + "); choose a path where you may create folders", e);
         }
+        // A probe named as the temporaries (".<name>.<pid>.<hex>.tmp"): those left by killed processes are deleted.
+        deleteStaleTemporaries(absolute, PROBE_NAME);
         Path probe;
         try {
             // Files.isWritable misses ACLs, read-only mounts and full disks; creating a file does not.
-            probe = Files.createTempFile(absolute, ".callbacks4j-write-check.", ".tmp");
+            probe = Files.createFile(absolute.resolve("." + PROBE_NAME + "." + PID + "."
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong()) + TMP_SUFFIX));
         } catch (IOException e) {
             throw new IOException(what + " folder " + absolute + " is not writable (" + e
                     + "); fix its permissions or choose another path", e);

@@ -169,7 +169,7 @@ public final class CsvLogWriter implements Closeable {
     public static CsvLogWriter resume(Path file, String separator, Position position) throws IOException {
         char sep = checkSeparator(separator);
         CRC32C crc = FilePrefix.verify(file, position.length(), position.crc32c(), "CSV log");
-        FilePrefix.truncate(file, position.length());
+        FilePrefix.truncate(file, position.length(), "CSV log");
         FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         CsvLogWriter writer = new CsvLogWriter(file, sep, channel, crc, position.length(), position.headerPending(),
                 position.existingHeader(), position.pendingPrefix());

@@ -51,7 +51,7 @@ final class EventFile implements Closeable {
      */
     static EventFile resume(Path path, long length, int crc32c) throws IOException {
         CRC32C crc = FilePrefix.verify(path, length, crc32c, "TensorBoard event file");
-        FilePrefix.truncate(path, length);
+        FilePrefix.truncate(path, length, "TensorBoard event file");
         return new EventFile(path, FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND), crc,
                 length);
     }

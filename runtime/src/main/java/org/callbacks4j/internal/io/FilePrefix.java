@@ -8,12 +8,16 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checksums of the start of an append-only file (a CSV log, an event file), so that a run resumed from a backup can
  * check that the file still begins with exactly what the backup saw before it cuts off what came after.
  */
 final class FilePrefix {
+
+    private static final Logger log = LoggerFactory.getLogger(FilePrefix.class);
 
     private FilePrefix() {}
 
@@ -65,11 +69,17 @@ final class FilePrefix {
         return crc;
     }
 
-    /** Cuts {@code file} to {@code length} bytes (what a killed run wrote after the backup) and forces that. */
-    static void truncate(Path file, long length) throws IOException {
-        if (Files.size(file) == length) {
+    /**
+     * Cuts {@code file} to {@code length} bytes (what a killed run wrote after the backup) and forces that, with a
+     * warning naming the file and the number of bytes cut; {@code what} names the file's kind.
+     */
+    static void truncate(Path file, long length, String what) throws IOException {
+        long size = Files.size(file);
+        if (size == length) {
             return;
         }
+        log.warn("{} {}: cutting the {} bytes written after the backup (from byte {} on); the resumed run writes "
+                + "that part again", what, file.toAbsolutePath(), size - length, length);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
             channel.truncate(length);
             channel.force(true);

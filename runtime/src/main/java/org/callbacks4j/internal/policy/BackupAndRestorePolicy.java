@@ -28,7 +28,7 @@ public final class BackupAndRestorePolicy implements Policy {
     /**
      * @param dir the backup folder, e.g. {@code runs/digits/backup}; created if missing
      * @param saveFreq {@link #SAVE_EVERY_EPOCH}, or N &gt; 0 to back up every N training batches
-     * @param deleteCheckpoint whether to delete the backup when training ends normally (Keras default true)
+     * @param deleteCheckpoint whether to keep only the completion record when training ends normally (default true)
      * @throws IllegalArgumentException if {@code dir} is empty or {@code saveFreq} is negative
      */
     public BackupAndRestorePolicy(String dir, int saveFreq, boolean deleteCheckpoint) {

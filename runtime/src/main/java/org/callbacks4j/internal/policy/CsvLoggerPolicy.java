@@ -62,6 +62,7 @@ public final class CsvLoggerPolicy implements Policy {
         } catch (IOException e) {
             throw new IllegalStateException("@CsvLogger: " + e.getMessage(), e);
         }
+        plan.ownOutput(file, "@CsvLogger file");
         this.plan = plan;
     }
 

@@ -82,6 +82,7 @@ public final class ModelCheckpoint implements Policy {
         } catch (IOException e) {
             throw new IllegalStateException("@Checkpoint path \"" + template + "\": " + e.getMessage(), e);
         }
+        plan.ownOutput(outputOf(template), template.indexOf('{') < 0 ? "@Checkpoint file" : "@Checkpoint folder");
         this.plan = Objects.requireNonNull(plan, "plan");
     }
 
@@ -99,6 +100,17 @@ public final class ModelCheckpoint implements Policy {
         int slash = Math.max(fixed.lastIndexOf('/'), fixed.lastIndexOf(File.separatorChar));
         Path folder = slash < 0 ? Path.of("") : Path.of(fixed.substring(0, slash + 1));
         AtomicFiles.checkWritableDirectory(folder.toAbsolutePath(), "checkpoint");
+    }
+
+    /** The path a fit writes: the file of a template without placeholders, else the folder before the first one. */
+    static Path outputOf(String template) {
+        int brace = template.indexOf('{');
+        if (brace < 0) {
+            return Path.of(template);
+        }
+        String fixed = template.substring(0, brace);
+        int slash = Math.max(fixed.lastIndexOf('/'), fixed.lastIndexOf(File.separatorChar));
+        return (slash < 0 ? Path.of("") : Path.of(fixed.substring(0, slash + 1))).toAbsolutePath();
     }
 
     /** Notes the epoch that batch-level saves report. */

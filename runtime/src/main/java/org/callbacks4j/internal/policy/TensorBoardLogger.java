@@ -73,6 +73,7 @@ public final class TensorBoardLogger implements Policy {
         } catch (IOException e) {
             throw new IllegalStateException("@TensorBoard: " + e.getMessage(), e);
         }
+        plan.ownOutput(logDir, "@TensorBoard folder");
         this.plan = plan;
         this.learningRateSlot = plan.logs().slot(LEARNING_RATE);
     }

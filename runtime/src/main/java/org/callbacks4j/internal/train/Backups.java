@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -45,6 +44,7 @@ import org.nd4j.shade.jackson.databind.node.ObjectNode;
  *   "format": "callbacks4j-backup", "formatVersion": 1,
  *   "generation": 12,                               // 1 for the first save of a run, then +1 per save
  *   "position": {"epoch": 3, "batchesDone": 5},     // 0-based epoch training continues in; batches of it done
+ *   "complete": true,                               // only in the completion record of a run that ended normally
  *   "entries": [ {"name": "configuration.txt", "size": 812, "crc32c": "1c2d3e4f"}, ... ]
  * }
  *   }</pre>
@@ -92,9 +92,11 @@ public final class Backups {
         private final String configuration;
         private final byte[] trainerState;
         private final byte[] callbackState;
+        private final boolean complete;
 
         Backup(Path file, long generation, int epoch, int batchesDone, String configuration, byte[] trainerState,
-                byte[] callbackState) {
+                byte[] callbackState, boolean complete) {
+            this.complete = complete;
             this.file = file;
             this.generation = generation;
             this.epoch = epoch;
@@ -123,6 +125,14 @@ public final class Backups {
             return batchesDone;
         }
 
+        /**
+         * Whether this is the completion record of a run that ended normally (written after train end): a fit that
+         * finds it returns the run's History and parameters instead of training again.
+         */
+        public boolean complete() {
+            return complete;
+        }
+
         /** The text of {@code configuration.txt}: what the backup was written for. */
         public String configuration() {
             return configuration;
@@ -138,7 +148,8 @@ public final class Backups {
 
         @Override
         public String toString() {
-            return file + " (generation " + generation + ", epoch " + epoch + ", batches done " + batchesDone + ")";
+            return file + " (generation " + generation + ", epoch " + epoch + ", batches done " + batchesDone
+                    + (complete ? ", run complete" : "") + ")";
         }
     }
 
@@ -225,7 +236,7 @@ public final class Backups {
         }
         return new Backup(file, generation, epoch, batches,
                 new String(entries.get(CONFIGURATION), StandardCharsets.UTF_8), entries.get(TRAINER),
-                entries.get(CALLBACKS));
+                entries.get(CALLBACKS), manifest.path("complete").asBoolean(false));
     }
 
     /**
@@ -255,13 +266,22 @@ public final class Backups {
         return m.matches() ? Long.parseLong(m.group(1)) : -1;
     }
 
-    static Path fileOf(Path dir, long generation) {
+    public static Path fileOf(Path dir, long generation) {
         return dir.resolve(String.format("backup-%08d.zip", generation));
     }
 
     /** Writes generation {@code generation} to {@code dir}, atomically. */
     public static Path write(Path dir, long generation, int epoch, int batchesDone, String configuration,
             byte[] trainerState, byte[] callbackState) throws IOException {
+        return write(dir, generation, epoch, batchesDone, configuration, trainerState, callbackState, false);
+    }
+
+    /**
+     * Writes generation {@code generation} to {@code dir}, atomically; {@code complete}: the completion record of a
+     * run that ended normally ({@code "complete": true} in the manifest).
+     */
+    public static Path write(Path dir, long generation, int epoch, int batchesDone, String configuration,
+            byte[] trainerState, byte[] callbackState, boolean complete) throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         entries.put(CONFIGURATION, configuration.getBytes(StandardCharsets.UTF_8));
         entries.put(TRAINER, trainerState);
@@ -273,6 +293,9 @@ public final class Backups {
         ObjectNode position = manifest.putObject("position");
         position.put("epoch", epoch);
         position.put("batchesDone", batchesDone);
+        if (complete) {
+            manifest.put("complete", true);
+        }
         ArrayNode list = manifest.putArray("entries");
         entries.forEach((name, bytes) -> {
             ObjectNode e = list.addObject();
@@ -309,21 +332,6 @@ public final class Backups {
             }
         }
         AtomicFiles.deleteStaleTemporaries(dir, null);
-    }
-
-    /** Deletes every backup file and stale temporary in {@code dir}, then {@code dir} itself if that empties it. */
-    public static void deleteAll(Path dir) throws IOException {
-        for (Path file : files(dir)) {
-            Files.deleteIfExists(file);
-        }
-        AtomicFiles.deleteStaleTemporaries(dir, null);
-        try (DirectoryStream<Path> rest = Files.newDirectoryStream(dir)) {
-            if (!rest.iterator().hasNext()) {
-                Files.deleteIfExists(dir);
-            }
-        } catch (NoSuchFileException e) {
-            // already gone
-        }
     }
 
     public static String crc32c(byte[] bytes) {
