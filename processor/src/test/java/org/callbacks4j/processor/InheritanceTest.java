@@ -111,7 +111,7 @@ class InheritanceTest {
                         this.scheduler = new LearningRateScheduler("PolicyBase.schedule(double)", 0);
                         this.earlyStop1 = new EarlyStopping("gap", false, 0.0, 2, Double.NaN, false, 0, 0);
                         this.earlyStop2 = new EarlyStopping("val_gap2", false, 0.0, 1, Double.NaN, false, 0, 0);
-                        this.terminateOnNaN = new TerminateOnNaN();
+                        this.terminateOnNaN = new TerminateOnNaNPolicy();
                 """);
     }
 
