@@ -14,6 +14,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import org.callbacks4j.plot.HistoryPlot;
+import org.callbacks4j.plot.PlotLibraries;
 import org.callbacks4j.state.IncompatibleStateException;
 import org.callbacks4j.state.StateReader;
 import org.callbacks4j.state.StateWriter;
@@ -119,9 +120,11 @@ public final class History {
      *
      * @throws IllegalStateException if this history has no epochs
      * @throws IllegalArgumentException if {@code path} ends in neither {@code .png} nor {@code .svg}
+     * @throws IllegalStateException if XChart (an optional dependency: README, "Plotting the curves") is not on the
+     *     class path, or for {@code .svg} VectorGraphics2D
      */
     public void plot(Path path) throws IOException {
-        HistoryPlot.write(this, path, OptionalInt.empty());
+        plot(path, OptionalInt.empty());
     }
 
     /**
@@ -131,6 +134,7 @@ public final class History {
      * @throws IllegalArgumentException if {@code restoredEpoch} is not one of {@link #epochs()}
      */
     public void plot(Path path, OptionalInt restoredEpoch) throws IOException {
+        PlotLibraries.require(path); // before HistoryPlot, whose loading needs XChart
         HistoryPlot.write(this, path, restoredEpoch);
     }
 

@@ -1,0 +1,117 @@
+package org.callbacks4j.plot;
+
+import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.callbacks4j.History;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * XChart and VectorGraphics2D are optional dependencies of the runtime: {@code History.plot} without them on the class
+ * path fails with a message that names the dependency to add, and writes nothing. The runtime's classes are loaded
+ * again in a class loader that hides those libraries, as in a user's project that does not declare them.
+ */
+class PlotLibrariesTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void plotWithoutXChartNamesTheDependencyToAdd() throws Exception {
+        Path png = dir.resolve("curves.png");
+        IllegalStateException e = plotWithout(png, "org.knowm.xchart.", "de.erichseifert.vectorgraphics2d.");
+        assertThat(e).hasMessageThat().startsWith("History.plot needs org.knowm.xchart:xchart:4.0.3, an optional"
+                + " dependency of callbacks4j-runtime that is not on the class path; add <dependency><groupId>"
+                + "org.knowm.xchart</groupId><artifactId>xchart</artifactId><version>4.0.3</version></dependency>");
+        assertThat(Files.exists(png)).isFalse();
+    }
+
+    @Test
+    void svgWithoutVectorGraphicsNamesThatDependency() throws Exception {
+        Path svg = dir.resolve("curves.svg");
+        IllegalStateException e = plotWithout(svg, "de.erichseifert.vectorgraphics2d.");
+        assertThat(e).hasMessageThat().startsWith("History.plot to .svg needs"
+                + " de.erichseifert.vectorgraphics2d:VectorGraphics2D:0.13");
+        assertThat(Files.exists(svg)).isFalse();
+    }
+
+    @Test
+    void theVersionsNamedAreTheOnesOnTheTestClassPath() {
+        // The message's coordinates must be the versions the runtime is built with (pom.xml), or users add others.
+        assertThat(jarOf("org.knowm.xchart.XYChart")).contains("/xchart/4.0.3/");
+        assertThat(jarOf("de.erichseifert.vectorgraphics2d.VectorGraphics2D")).contains("/VectorGraphics2D/0.13/");
+    }
+
+    private static String jarOf(String className) {
+        try {
+            return Class.forName(className).getProtectionDomain().getCodeSource().getLocation().toString();
+        } catch (ClassNotFoundException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Plots an empty history to {@code path} with the runtime loaded where {@code hidden} packages are missing. */
+    private static IllegalStateException plotWithout(Path path, String... hidden) throws Exception {
+        try (Hiding loader = new Hiding(hidden)) {
+            Class<?> history = loader.loadClass(History.class.getName());
+            Object recorder = history.getMethod("recorder").invoke(null);
+            Method build = recorder.getClass().getMethod("build");
+            build.setAccessible(true);
+            Object empty = build.invoke(recorder);
+            InvocationTargetException thrown = assertThrows(InvocationTargetException.class,
+                    () -> history.getMethod("plot", Path.class).invoke(empty, path));
+            assertThat(thrown.getCause()).isInstanceOf(IllegalStateException.class);
+            return (IllegalStateException) thrown.getCause();
+        }
+    }
+
+    /** Loads org.callbacks4j classes itself (child first), hides {@code hidden}, and leaves the rest to its parent. */
+    private static final class Hiding extends ClassLoader implements AutoCloseable {
+        private final String[] hidden;
+
+        Hiding(String... hidden) {
+            super(PlotLibrariesTest.class.getClassLoader());
+            this.hidden = hidden;
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            synchronized (getClassLoadingLock(name)) {
+                for (String prefix : hidden) {
+                    if (name.startsWith(prefix)) {
+                        throw new ClassNotFoundException(name + " (hidden by the test)");
+                    }
+                }
+                if (!name.startsWith("org.callbacks4j.")) {
+                    return super.loadClass(name, resolve);
+                }
+                Class<?> loaded = findLoadedClass(name);
+                if (loaded == null) {
+                    try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
+                        if (in == null) {
+                            throw new ClassNotFoundException(name);
+                        }
+                        byte[] bytes = in.readAllBytes();
+                        loaded = defineClass(name, bytes, 0, bytes.length);
+                    } catch (IOException e) {
+                        throw new ClassNotFoundException(name, e);
+                    }
+                }
+                if (resolve) {
+                    resolveClass(loaded);
+                }
+                return loaded;
+            }
+        }
+
+        @Override
+        public void close() {}
+    }
+}
