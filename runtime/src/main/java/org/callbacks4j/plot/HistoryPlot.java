@@ -1,8 +1,5 @@
 package org.callbacks4j.plot;
 
-import de.erichseifert.vectorgraphics2d.VectorGraphics2D;
-import de.erichseifert.vectorgraphics2d.svg.SVGProcessor;
-import de.erichseifert.vectorgraphics2d.util.PageSize;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -89,9 +86,8 @@ public final class HistoryPlot {
         AtomicFiles.write(path, out -> {
             try {
                 if (svg) {
-                    VectorGraphics2D g = new VectorGraphics2D();
-                    paint(g, charts, columns, width, height);
-                    new SVGProcessor().getDocument(g.getCommands(), new PageSize(0, 0, width, height)).writeTo(out);
+                    // In a class of its own: PNG plots must load without VectorGraphics2D (an optional dependency).
+                    SvgOutput.write(out, width, height, g -> paint(g, charts, columns, width, height));
                 } else {
                     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
                     Graphics2D g = image.createGraphics();

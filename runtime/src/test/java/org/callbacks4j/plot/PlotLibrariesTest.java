@@ -43,6 +43,18 @@ class PlotLibrariesTest {
     }
 
     @Test
+    void pngPlottingLoadsWithoutVectorGraphics() throws Exception {
+        // VectorGraphics2D is for SVG only: the class that draws PNG links without it (the JVM verifies a class's
+        // methods when it initializes it, so one reference from a PNG path would fail here).
+        try (Hiding loader = new Hiding("de.erichseifert.vectorgraphics2d.")) {
+            Class<?> plot = Class.forName(HistoryPlot.class.getName(), true, loader);
+            assertThat(plot.getClassLoader()).isSameInstanceAs(loader);
+            assertThrows(ClassNotFoundException.class,
+                    () -> Class.forName("de.erichseifert.vectorgraphics2d.VectorGraphics2D", true, loader));
+        }
+    }
+
+    @Test
     void theVersionsNamedAreTheOnesOnTheTestClassPath() {
         // The message's coordinates must be the versions the runtime is built with (pom.xml), or users add others.
         assertThat(jarOf("org.knowm.xchart.XYChart")).contains("/xchart/4.0.3/");
