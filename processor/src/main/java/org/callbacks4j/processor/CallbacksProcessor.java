@@ -15,6 +15,7 @@ import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.TypeElement;
 import org.callbacks4j.processor.model.CallbacksDescriptor;
+import org.callbacks4j.processor.model.ClassNames;
 import org.callbacks4j.processor.model.Hook;
 import org.callbacks4j.processor.validation.PolicyAnnotations;
 import org.callbacks4j.processor.writing.CallbacksGenerator;
@@ -23,8 +24,8 @@ import org.callbacks4j.processor.writing.CallbacksGenerator;
  * The javac entry point of callbacks4j: for each class with methods annotated {@code @OnEpochEnd}, {@code @OnBatchEnd}
  * and the other hooks, or with policy annotations ({@code @EarlyStop}, {@code @Metric}, ...), reports misuse as compile
  * errors and generates {@code Class_Callbacks}, the dispatcher the trainer calls. The work is in
- * {@link CallbacksProcessingStep}; this adapter never throws and claims nothing, so other processors see the same
- * annotations.
+ * {@link CallbacksProcessingStep}; this adapter never throws. It claims the callbacks4j annotations (and the
+ * {@code @Generated} its output carries), and only them, so that a strict build ({@code -Xlint:all -Werror}) passes.
  */
 @AutoService(Processor.class)
 public final class CallbacksProcessor extends AbstractProcessor {
@@ -50,17 +51,24 @@ public final class CallbacksProcessor extends AbstractProcessor {
     }
 
     /**
-     * Every annotation type, {@code "*"}, not just ours: javac invokes a processor only for annotations it finds on
-     * elements, and a hook in a local or anonymous class is on none, so without {@code "*"} such a hook would be
-     * ignored silently instead of reported ({@link LocalClassScanner}). Claiming nothing, the processor does not
-     * hide any annotation from other processors.
+     * The callbacks4j annotations, not {@code "*"}: a processor that supports every annotation type but claims none
+     * makes javac warn under {@code -Xlint:processing} ("No processor claimed any of these annotations") about every
+     * annotation of the user's code. Hooks in local and anonymous classes, which no round shows, are still found by
+     * {@link LocalClassScanner} through a javac task listener. {@code @Generated} is here because the dispatchers
+     * carry it: claimed by no one, it would draw the same warning in the round that compiles them.
+     *
+     * <p>The price of claiming: javac offers a round's unclaimed annotations to the next processors only, so a
+     * {@code "*"} processor placed after this one is not called for a round whose annotations are all claimed (only
+     * callbacks4j annotations and no other, not even {@code @Override}). Such a processor goes first on
+     * {@code annotationProcessorPaths}.
      */
     @Override
     public Set<String> getSupportedAnnotationTypes() {
-        return Set.of("*");
+        return Stream.concat(callbacksAnnotationTypes().stream(), Stream.of(ClassNames.GENERATED.canonicalName()))
+                .collect(Collectors.toUnmodifiableSet());
     }
 
-    /** The annotations this processor acts on: the hooks and the policy annotations. */
+    /** The annotations this processor acts on: the hooks, the policy annotations and their repeat containers. */
     static Set<String> callbacksAnnotationTypes() {
         return Stream.concat(
                         Arrays.stream(Hook.values()).map(Hook::annotation),
@@ -82,6 +90,8 @@ public final class CallbacksProcessor extends AbstractProcessor {
         } catch (RuntimeException | Error e) {
             new Diagnostics(processingEnv).crash(null, "a round", e);
         }
-        return false;
+        // Claims the callbacks4j annotations and @Generated (the only ones it is given): an unclaimed annotation is
+        // what javac's -Xlint:processing warns about.
+        return true;
     }
 }

@@ -49,11 +49,7 @@ final class Diagnostics {
     }
 
     private static Trees trees(ProcessingEnvironment env) {
-        try {
-            return Trees.instance(env);
-        } catch (IllegalArgumentException | LinkageError e) {
-            return null; // not javac: Messager alone
-        }
+        return JavacEnvironment.trees(env).orElse(null); // not javac: Messager alone
     }
 
     void print(ValidationReport report) {

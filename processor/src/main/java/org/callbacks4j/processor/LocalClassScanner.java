@@ -8,11 +8,15 @@ import com.sun.source.tree.ImportTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.util.JavacTask;
+import com.sun.source.util.TaskEvent;
+import com.sun.source.util.TaskListener;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.Trees;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -30,8 +34,12 @@ import org.callbacks4j.processor.validation.PolicyAnnotations;
  * check such a hook would be silently ignored until {@code fit} failed to find its dispatcher.
  *
  * <p>It reads the source through javac's tree API, before attribution, so annotation names are matched as written:
- * the simple name with an import of the annotation or of {@code org.callbacks4j.*}, or the qualified name. Under a
- * compiler without the tree API it does nothing.
+ * the simple name with an import of the annotation or of {@code org.callbacks4j.*}, or the qualified name. It scans
+ * the compilation units of every processing round the processor takes part in, and, through a javac task listener,
+ * every unit javac analyzes: the processor declares only the callbacks4j annotation types, so javac does not call it
+ * for a source whose only callbacks4j annotations sit in local classes. The environment build tools wrap (Gradle,
+ * IntelliJ) is unwrapped first ({@link JavacEnvironment}); where no javac environment can be found, a NOTE says that
+ * this check is skipped, and nothing else changes.
  */
 final class LocalClassScanner {
 
@@ -40,18 +48,39 @@ final class LocalClassScanner {
             .filter(name -> name.enclosingClassName() == null) // not the containers of repeated annotations
             .collect(Collectors.toUnmodifiableMap(ClassName::simpleName, Function.identity()));
 
+    private final ProcessingEnvironment env;
     private final Trees trees;
     private final Set<CompilationUnitTree> scanned = new HashSet<>();
 
     LocalClassScanner(ProcessingEnvironment env) {
-        this.trees = trees(env);
+        this.env = env;
+        Optional<ProcessingEnvironment> javac = JavacEnvironment.unwrap(env);
+        this.trees = javac.map(Trees::instance).orElse(null);
+        if (javac.isPresent()) {
+            listen(javac.get());
+        } else {
+            env.getMessager().printMessage(Kind.NOTE,
+                    Message.LOCAL_CLASS_SCAN_SKIPPED.format(env.getClass().getName()));
+        }
     }
 
-    private static Trees trees(ProcessingEnvironment env) {
+    /** Scans each compilation unit when javac starts analyzing it, also those no processing round showed us. */
+    private void listen(ProcessingEnvironment javac) {
         try {
-            return Trees.instance(env);
-        } catch (IllegalArgumentException | LinkageError e) {
-            return null; // not javac
+            JavacTask.instance(javac).addTaskListener(new TaskListener() {
+                @Override
+                public void started(TaskEvent event) {
+                    if (event.getKind() == TaskEvent.Kind.ANALYZE && event.getCompilationUnit() != null) {
+                        try {
+                            scan(event.getCompilationUnit());
+                        } catch (RuntimeException | Error e) {
+                            new Diagnostics(env).crash(null, "the local class scan", e);
+                        }
+                    }
+                }
+            });
+        } catch (IllegalArgumentException | IllegalStateException | LinkageError e) {
+            // No task to listen to: the units of the rounds the processor takes part in are still scanned.
         }
     }
 
@@ -62,9 +91,15 @@ final class LocalClassScanner {
         }
         for (Element root : roots) {
             TreePath path = trees.getPath(root);
-            if (path != null && scanned.add(path.getCompilationUnit())) {
-                new Finder(path.getCompilationUnit()).scan(path.getCompilationUnit(), null);
+            if (path != null) {
+                scan(path.getCompilationUnit());
             }
+        }
+    }
+
+    private void scan(CompilationUnitTree unit) {
+        if (trees != null && scanned.add(unit)) {
+            new Finder(unit).scan(unit, null);
         }
     }
 

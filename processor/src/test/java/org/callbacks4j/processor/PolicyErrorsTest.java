@@ -256,6 +256,7 @@ class PolicyErrorsTest {
     @ParameterizedTest
     @CsvSource(
             delimiter = '|',
+            quoteCharacter = '"', // the problems quote with '
             value = {
                 "ckpt-{epoch.zip | at index 5: '{' without a closing '}'; write '{{' for a literal brace",
                 "ckpt-}.zip | at index 5: single '}'; write '}}' for a literal brace",

@@ -1,8 +1,5 @@
 package org.callbacks4j.plot;
 
-import de.erichseifert.vectorgraphics2d.VectorGraphics2D;
-import de.erichseifert.vectorgraphics2d.svg.SVGProcessor;
-import de.erichseifert.vectorgraphics2d.util.PageSize;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -82,6 +79,8 @@ public final class HistoryPlot {
      * @throws IllegalStateException if {@code history} has no epochs, or this JVM cannot render (no fonts)
      * @throws IllegalArgumentException if {@code path} ends in neither {@code .png} nor {@code .svg}, or
      *     {@code restoredEpoch} is not one of {@code history.epochs()}
+     * @throws IllegalStateException if XChart (an optional dependency: README, "Plotting the curves") is not on the
+     *     class path, or for {@code .svg} VectorGraphics2D
      * @throws IOException if the file cannot be written
      */
     public static void write(History history, Path path, OptionalInt restoredEpoch) throws IOException {
@@ -94,6 +93,7 @@ public final class HistoryPlot {
             throw new IllegalArgumentException(
                     "plot path " + path + " ends in neither .png nor .svg; pass e.g. Path.of(\"curves.png\")");
         }
+        PlotLibraries.require(path); // XChart is optional: name it, instead of a NoClassDefFoundError from below
         List<XYChart> charts = charts(history, restoredEpoch);
         int columns = columns(charts.size());
         int rows = (charts.size() + columns - 1) / columns;
@@ -102,9 +102,8 @@ public final class HistoryPlot {
         AtomicFiles.write(path, out -> {
             try {
                 if (svg) {
-                    VectorGraphics2D g = new VectorGraphics2D();
-                    paint(g, charts, columns, width, height);
-                    new SVGProcessor().getDocument(g.getCommands(), new PageSize(0, 0, width, height)).writeTo(out);
+                    // In a class of its own: PNG plots must load without VectorGraphics2D (an optional dependency).
+                    SvgOutput.write(out, width, height, g -> paint(g, charts, columns, width, height));
                 } else {
                     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
                     Graphics2D g = image.createGraphics();

@@ -34,6 +34,11 @@ public enum Message {
             "UnreachableHookClass",
             "@%s method %s() is declared in %s, which annotation processing cannot see and generated code cannot"
                     + " call; declare it in a top-level or static nested class"),
+    LOCAL_CLASS_SCAN_SKIPPED(
+            "LocalClassScanSkipped",
+            "the processing environment (%s) is not javac's and wraps none that could be found, so hooks in local"
+                    + " and anonymous classes are not reported (they are never called either); everything else is"
+                    + " checked and generated as usual"),
     INACCESSIBLE_INHERITED_HOOK(
             "InaccessibleInheritedHook",
             "%s method %s is inherited by %s, but %s (package %s) cannot call it because it is %s in package %s;"

@@ -118,7 +118,8 @@ class PythonFloatsFormatTest {
     }
 
     @ParameterizedTest(name = "''{0}'' is rejected: {1}")
-    @CsvSource(delimiter = '|', value = {
+    // '"' quotes and ';' comments (JUnit 6 reads ' as a quote and a leading # as a comment, as here in "#d").
+    @CsvSource(delimiter = '|', quoteCharacter = '"', commentCharacter = ';', value = {
         ".2d   | a precision (.2) is not allowed with an integer format",
         ".2    | a precision (.2) is not allowed with an integer format",
         "q     | unknown format type 'q' at index 0",
@@ -136,7 +137,7 @@ class PythonFloatsFormatTest {
     }
 
     @ParameterizedTest(name = "''{0}'' is rejected for a float: {1}")
-    @CsvSource(delimiter = '|', value = {
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
         "d     | format type 'd' at index 0 needs an integer",
         "03d   | format type 'd' at index 2 needs an integer",
         "z.2f  | option 'z' at index 0 is not supported",
