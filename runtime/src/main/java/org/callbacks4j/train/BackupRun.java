@@ -11,10 +11,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The backup folder of one fit ({@code @BackupAndRestore}): finds the backup to resume from, writes each new
- * generation and keeps the newest two, and deletes them when the fit ends normally. The trainer ({@link FitRun})
- * decides when to save and what goes in.
+ * generation and keeps the newest two, and deletes them when the fit ends normally. The trainer ({@link FitRun}, and
+ * callbacks4j-dl4j's) decides when to save and what goes in.
  */
-final class BackupRun {
+public final class BackupRun {
 
     private static final Logger log = LoggerFactory.getLogger(BackupRun.class);
 
@@ -27,7 +27,7 @@ final class BackupRun {
     /** The generation this fit resumed from or last wrote: kept, as the previous one, when the next is written. */
     private long lastGood = -1;
 
-    BackupRun(Path dir, int saveFreq, boolean deleteBackup) {
+    public BackupRun(Path dir, int saveFreq, boolean deleteBackup) {
         if (saveFreq < 0) {
             throw new IllegalArgumentException("@BackupAndRestore saveFreq must be 0 (every epoch) or a number of "
                     + "batches > 0, got " + saveFreq);
@@ -37,6 +37,16 @@ final class BackupRun {
         this.deleteBackup = deleteBackup;
     }
 
+    /** The backup folder. */
+    public Path dir() {
+        return dir;
+    }
+
+    /** 0: a backup at each epoch end; N &gt; 0: every N training batches. */
+    public int saveFreq() {
+        return saveFreq;
+    }
+
     /**
      * The newest intact backup in the folder, or null if there is none (a new run). Damaged backups are skipped with a
      * warning naming the damage; if every backup is damaged, training does not silently start over.
@@ -44,7 +54,7 @@ final class BackupRun {
      * @throws IllegalStateException if backups exist and none of them is intact
      * @throws UncheckedIOException if the folder cannot be read
      */
-    Backups.Backup loadNewest() {
+    public Backups.Backup loadNewest() {
         List<Path> files;
         try {
             AtomicFiles.deleteStaleTemporaries(dir, null);
@@ -78,7 +88,7 @@ final class BackupRun {
     }
 
     /** Writes the next generation, then deletes all but it and the previous good one. */
-    void save(int epoch, int batchesDone, String configuration, byte[] trainerState, byte[] callbackState) {
+    public void save(int epoch, int batchesDone, String configuration, byte[] trainerState, byte[] callbackState) {
         long generation = nextGeneration++;
         try {
             Backups.write(dir, generation, epoch, batchesDone, configuration, trainerState, callbackState);
@@ -90,7 +100,7 @@ final class BackupRun {
     }
 
     /** At the normal end of the fit: deletes the backups if asked to. */
-    void finish() {
+    public void finish() {
         if (!deleteBackup) {
             return;
         }

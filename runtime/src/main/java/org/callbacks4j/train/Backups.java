@@ -127,11 +127,13 @@ public final class Backups {
             return configuration;
         }
 
-        byte[] trainerState() {
+        /** The trainer's part ({@code trainer.state}), in the {@link org.callbacks4j.state.StateWriter} encoding. */
+        public byte[] trainerState() {
             return trainerState;
         }
 
-        byte[] callbackState() {
+        /** Every callback's state ({@code callbacks.state}). */
+        public byte[] callbackState() {
             return callbackState;
         }
 
