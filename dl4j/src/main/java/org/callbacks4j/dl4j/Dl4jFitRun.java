@@ -32,6 +32,7 @@ import org.nd4j.evaluation.classification.ROC;
 import org.nd4j.evaluation.classification.ROCMultiClass;
 import org.nd4j.evaluation.regression.RegressionEvaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.AsyncDataSetIterator;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -202,13 +203,17 @@ final class Dl4jFitRun {
                 }
             }
             progbar.onEpochBegin(epoch, fit.epochs(), batchesPerEpoch);
-            if (midEpoch) {
-                batches.resume(epoch, resumedBatches);
-            } else {
-                batches.start(epoch);
-            }
-            if (!(midEpoch && context.isStopRequested())) { // else saved after the batch that asked to stop
-                net.fitEpoch(batches);
+            try {
+                if (midEpoch) {
+                    batches.resume(epoch, resumedBatches);
+                } else {
+                    batches.start(epoch);
+                }
+                if (!(midEpoch && context.isStopRequested())) { // else saved after the batch that asked to stop
+                    net.fitEpoch(batches);
+                }
+            } finally {
+                batches.finish();
             }
             epochLogs.put(lossSlot, batches.lossSum / batches.rows);
             if (fit.trainingMetrics() && !metrics.isEmpty()) {
@@ -578,13 +583,15 @@ final class Dl4jFitRun {
         private final boolean batchEnd = has(Hooks.BATCH_END);
         private final boolean batchValues = batchEnd && has(Hooks.BATCH_LOGS);
 
+        /** The user's iterator, or DL4J's prefetching wrapper around it when it supports that (as DL4J's fit). */
+        private DataSetIterator source;
+
         void start(int epoch) {
             this.epoch = epoch;
             batch = 0;
             rows = 0;
             lossSum = 0;
             begin();
-            trainData.reset();
         }
 
         /** Continues {@code epoch} after {@code batchesDone} batches (rows and loss were restored). */
@@ -592,20 +599,23 @@ final class Dl4jFitRun {
             this.epoch = epoch;
             batch = batchesDone;
             begin();
-            trainData.reset();
             for (int b = 0; b < batchesDone; b++) {
-                if (!trainData.hasNext()) {
+                if (!source.hasNext()) {
                     throw new IllegalStateException("@BackupAndRestore: the training iterator gives fewer than the "
                             + batchesDone + " batches the backup had done in epoch " + (epoch + 1) + "; resume with "
                             + "the same data");
                 }
-                trainData.next();
+                source.next();
             }
         }
 
         private void begin() {
             pendingEnd = false;
             stopped = false;
+            trainData.reset();
+            // DL4J's fit prefetches on a thread when the iterator allows it; it cannot here (the hooks must run on
+            // the training thread, in order), so the prefetching happens below this iterator, as DL4J sets it up.
+            source = trainData.asyncSupported() ? new AsyncDataSetIterator(trainData, 2, true) : trainData;
             if (batchValues) {
                 batchLogs.clear();
                 if (rows > 0) {
@@ -614,13 +624,21 @@ final class Dl4jFitRun {
             }
         }
 
+        /** After the epoch (or its failure): stops the prefetching thread, if any. */
+        void finish() {
+            if (source instanceof AsyncDataSetIterator async) {
+                async.shutdown();
+            }
+            source = null;
+        }
+
         @Override
         public boolean hasNext() {
             if (pendingEnd) {
                 pendingEnd = false;
                 endBatch();
             }
-            return !stopped && trainData.hasNext();
+            return !stopped && source.hasNext();
         }
 
         @Override
@@ -634,7 +652,7 @@ final class Dl4jFitRun {
                     }
                 }
             }
-            DataSet next = trainData.next();
+            DataSet next = source.next();
             lastRows = next.numExamples();
             pendingEnd = true;
             return next;
