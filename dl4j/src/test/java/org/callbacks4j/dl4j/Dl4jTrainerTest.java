@@ -281,15 +281,22 @@ class Dl4jTrainerTest {
 
     @Dl4jMetrics
     @ReduceLrOnPlateau(monitor = "val_f1", factor = 0.5, patience = 100)
+    @EarlyStop(monitor = "val_auc", patience = 100)
     static class Evaluated {}
 
     @Test
     void dl4jEvaluatorMetricsAreLoggedAndMonitorable() {
         MultiLayerNetwork net = Nets.mlp(1e-2);
 
-        History history = Dl4jTrainer.fit(net, Nets.train(), Dl4jFit.epochs(2).validationData(Nets.validation())
+        History history = Dl4jTrainer.fit(net, Nets.train(), Dl4jFit.epochs(4).validationData(Nets.validation())
                 .metrics("accuracy", "precision", "recall", "f1", "auc").trainingMetrics(true).verbose(0),
                 new Evaluated());
+
+        // Mode.AUTO on val_auc: javac resolved it to "larger is better" (@Dl4jMetrics), so the best epoch is the
+        // first with the largest AUC.
+        List<Double> auc = history.get("val_auc");
+        assertThat(history.earlyStopping().get(0).bestEpoch())
+                .isEqualTo(auc.indexOf(auc.stream().max(Double::compare).orElseThrow()));
 
         assertThat(history.metrics()).containsAtLeast("accuracy", "f1", "val_accuracy", "val_precision",
                 "val_recall", "val_f1", "val_auc");

@@ -1,5 +1,7 @@
 package org.callbacks4j.benchmarks.dl4j;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,24 +26,32 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  * in alternating rounds (ABBA) so that the load of a shared machine falls on both alike. Each epoch is timed on its
  * own: around {@code net.fit} for the bare fit, and by the training class's epoch-begin and epoch-end hooks for the
  * adapter (its epoch: iterator reset, DL4J's fit with the hooks around each batch, the loss), so the adapter's
- * one-off batch count before the first epoch is reported separately, per fit.
+ * one-off batch count before the first epoch is reported separately, per fit. Besides the wall clock, each epoch's
+ * CPU time on the training thread is recorded (with {@code OMP_NUM_THREADS=1} ND4J runs its ops on that thread), which
+ * other processes on a loaded machine disturb far less than the wall clock.
  *
  * <p>Arguments: {@code [rounds [epochsPerFit]]}, default 8 and 4. Run with {@code OMP_NUM_THREADS=1}.
  */
 public final class Dl4jAdapterBenchmark {
 
-    /** Times each epoch with the hooks; nothing else. */
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /** Times each epoch with the hooks, wall clock and the training thread's CPU time; nothing else. */
     public static class EpochClock {
         final List<Long> nanos = new ArrayList<>();
+        final List<Long> cpuNanos = new ArrayList<>();
         private long start;
+        private long cpuStart;
 
         @OnEpochBegin
         void begin() {
             start = System.nanoTime();
+            cpuStart = THREADS.getCurrentThreadCpuTime();
         }
 
         @OnEpochEnd
         void end() {
+            cpuNanos.add(THREADS.getCurrentThreadCpuTime() - cpuStart);
             nanos.add(System.nanoTime() - start);
         }
     }
@@ -77,26 +87,31 @@ public final class Dl4jAdapterBenchmark {
         List<Long> bare = new ArrayList<>();
         List<Long> adapter = new ArrayList<>();
         List<Long> withBatchHook = new ArrayList<>();
+        List<Long> bareCpu = new ArrayList<>();
+        List<Long> adapterCpu = new ArrayList<>();
+        List<Long> withBatchHookCpu = new ArrayList<>();
         List<Long> bareFit = new ArrayList<>();
         List<Long> adapterFit = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
             boolean bareFirst = r % 2 == 0;
             if (bareFirst) {
-                bareFit.add(timedBare(batches, epochs, bare));
+                bareFit.add(timedBare(batches, epochs, bare, bareCpu));
             }
             EpochClock clock = new EpochClock();
             adapterFit.add(adapter(batches, epochs, clock));
             adapter.addAll(clock.nanos);
+            adapterCpu.addAll(clock.cpuNanos);
             EpochClockWithBatchHook hooked = new EpochClockWithBatchHook();
             adapter(batches, epochs, hooked);
             withBatchHook.addAll(hooked.nanos);
+            withBatchHookCpu.addAll(hooked.cpuNanos);
             if (!bareFirst) {
-                bareFit.add(timedBare(batches, epochs, bare));
+                bareFit.add(timedBare(batches, epochs, bare, bareCpu));
             }
-            System.out.printf("round %d: bare %s, adapter %s, adapter + batch hook %s (ms per epoch, medians)%n",
-                    r + 1, ms(median(bare.subList(bare.size() - epochs, bare.size()))),
-                    ms(median(adapter.subList(adapter.size() - epochs, adapter.size()))),
-                    ms(median(withBatchHook.subList(withBatchHook.size() - epochs, withBatchHook.size()))));
+            System.out.printf("round %d: bare %s, adapter %s, adapter + batch hook %s (ms per epoch, medians; CPU %s,"
+                            + " %s, %s)%n", r + 1, ms(median(last(bare, epochs))), ms(median(last(adapter, epochs))),
+                    ms(median(last(withBatchHook, epochs))), ms(median(last(bareCpu, epochs))),
+                    ms(median(last(adapterCpu, epochs))), ms(median(last(withBatchHookCpu, epochs))));
         }
         double b = median(bare);
         double a = median(adapter);
@@ -106,6 +121,14 @@ public final class Dl4jAdapterBenchmark {
                 100 * (h / b - 1));
         System.out.printf("per epoch, min: bare %s ms, adapter %s ms, adapter + batch hook %s ms%n",
                 ms(min(bare)), ms(min(adapter)), ms(min(withBatchHook)));
+        double bc = median(bareCpu);
+        double ac = median(adapterCpu);
+        double hc = median(withBatchHookCpu);
+        System.out.printf("per epoch, training thread CPU, median of %d: bare DL4J %s ms, adapter %s ms (%+.2f%%), "
+                        + "adapter + batch hook %s ms (%+.2f%%)%n", bareCpu.size(), ms(bc), ms(ac),
+                100 * (ac / bc - 1), ms(hc), 100 * (hc / bc - 1));
+        System.out.printf("per epoch, training thread CPU, min: bare %s ms, adapter %s ms, adapter + batch hook %s ms%n",
+                ms(min(bareCpu)), ms(min(adapterCpu)), ms(min(withBatchHookCpu)));
         double bf = median(bareFit);
         double af = median(adapterFit);
         System.out.printf("whole fit of %d epochs, median of %d: bare %s ms, adapter %s ms (%+.2f%%; includes the "
@@ -117,17 +140,19 @@ public final class Dl4jAdapterBenchmark {
     }
 
     private static void bare(List<DataSet> batches, int epochs) {
-        timedBare(batches, epochs, new ArrayList<>());
+        timedBare(batches, epochs, new ArrayList<>(), new ArrayList<>());
     }
 
     /** DL4J's own loop, one {@code fit(iterator)} per epoch, each timed; returns the whole fit's time. */
-    private static long timedBare(List<DataSet> batches, int epochs, List<Long> perEpoch) {
+    private static long timedBare(List<DataSet> batches, int epochs, List<Long> perEpoch, List<Long> cpuPerEpoch) {
         MultiLayerNetwork net = DigitsCnnSample.network();
         DataSetIterator data = iterator(batches);
         long fitStart = System.nanoTime();
         for (int e = 0; e < epochs; e++) {
             long start = System.nanoTime();
+            long cpuStart = THREADS.getCurrentThreadCpuTime();
             net.fit(data);
+            cpuPerEpoch.add(THREADS.getCurrentThreadCpuTime() - cpuStart);
             perEpoch.add(System.nanoTime() - start);
         }
         return System.nanoTime() - fitStart;
@@ -145,6 +170,10 @@ public final class Dl4jAdapterBenchmark {
         sorted.sort(null);
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;
+    }
+
+    private static List<Long> last(List<Long> values, int n) {
+        return values.subList(values.size() - n, values.size());
     }
 
     private static double min(List<Long> values) {
