@@ -107,6 +107,11 @@ final class Dl4jFitRun {
         this.hooks = mask;
         this.soleDispatcher = dispatchers.length == 1 ? dispatchers[0] : null;
 
+        if (!fit.metrics().isEmpty() && validationData == null && !fit.trainingMetrics()) {
+            throw new IllegalArgumentException("metrics " + fit.metrics() + " are computed on the validation data, "
+                    + "and this fit has none; pass Dl4jFit.validationData(..), or trainingMetrics(true) to compute "
+                    + "them on the training data");
+        }
         if (!trainData.resetSupported()) {
             throw new IllegalArgumentException("training iterator " + trainData.getClass().getName() + " cannot be "
                     + "reset, so it cannot run more than one epoch (nor be counted for the progress bar and backups); "

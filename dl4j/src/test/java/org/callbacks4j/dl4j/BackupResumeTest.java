@@ -16,6 +16,7 @@ import org.callbacks4j.EarlyStop;
 import org.callbacks4j.History;
 import org.callbacks4j.OnBatchEnd;
 import org.callbacks4j.ReduceLrOnPlateau;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
@@ -103,6 +104,43 @@ class BackupResumeTest {
         }
         // deleteCheckpoint (default true): the backups are gone after the normal end.
         assertThat(Files.exists(run.resolve("backup")) && zips(run.resolve("backup")).size() > 0).isFalse();
+    }
+
+    private static History fit(ComputationGraph graph, Object training) {
+        return Dl4jTrainer.fit(graph, Nets.train(),
+                Dl4jFit.epochs(EPOCHS).validationData(Nets.validation()).verbose(0), training);
+    }
+
+    @Test
+    void aComputationGraphResumesBitIdenticallyToo() throws IOException {
+        Path reference = Nets.clean("target/dl4j-tests/resume/reference");
+        Path run = Nets.clean("target/dl4j-tests/resume/run");
+        ComputationGraph expected = Nets.graph(3e-2);
+        History expectedHistory = fit(expected, new Reference());
+
+        Resumed crashing = new Resumed();
+        crashing.crashEpoch = 2;
+        crashing.crashBatch = 4;
+        assertThrows(IllegalStateException.class, () -> fit(Nets.graph(3e-2), crashing));
+        ComputationGraph resumed = Nets.graph(3e-2);
+        Dl4jTrainerTest.RecordingListener steps = new Dl4jTrainerTest.RecordingListener();
+        resumed.setListeners(steps);
+        History history = fit(resumed, new Resumed());
+
+        assertThat(steps.scores).hasSize(expected.getIterationCount() - 24); // backup after 24 batches
+        assertThat(resumed.params()).isEqualTo(expected.params());
+        assertThat(resumed.getUpdater().getStateViewArray()).isEqualTo(expected.getUpdater().getStateViewArray());
+        assertThat(resumed.getIterationCount()).isEqualTo(expected.getIterationCount());
+        assertThat(resumed.getEpochCount()).isEqualTo(expected.getEpochCount());
+        assertThat(history.asMap()).isEqualTo(expectedHistory.asMap());
+        assertThat(Files.readString(run.resolve("history.csv"), StandardCharsets.UTF_8))
+                .isEqualTo(Files.readString(reference.resolve("history.csv"), StandardCharsets.UTF_8));
+        for (String zip : zips(reference)) {
+            ComputationGraph a = ModelSerializer.restoreComputationGraph(reference.resolve(zip).toFile(), true);
+            ComputationGraph b = ModelSerializer.restoreComputationGraph(run.resolve(zip).toFile(), true);
+            assertThat(b.params()).isEqualTo(a.params());
+        }
+        assertThat(zips(run)).isEqualTo(zips(reference));
     }
 
     @Test

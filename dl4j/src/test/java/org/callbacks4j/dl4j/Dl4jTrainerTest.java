@@ -156,6 +156,22 @@ class Dl4jTrainerTest {
         assertThat(history.last("val_loss")).isWithin(1e-5).of(net.score(validation, false));
     }
 
+    @Test
+    void theProgressBarPrintsKerasEpochLinesWithDl4jsValues() {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = new java.io.PrintStream(bytes, true, StandardCharsets.UTF_8);
+
+        History history = Dl4jTrainer.fit(Nets.mlp(1e-2), Nets.train(), Dl4jFit.epochs(2)
+                .validationData(Nets.validation()).metrics("accuracy").verbose(2).progressOutput(out, false));
+
+        String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
+        assertThat(lines).hasLength(2);
+        assertThat(lines[0]).startsWith("Epoch 1/2 - 10/10 - ");
+        assertThat(lines[1]).startsWith("Epoch 2/2 - 10/10 - ");
+        assertThat(lines[1]).contains(String.format(java.util.Locale.ROOT, "loss: %.4f", history.get("loss").get(1)));
+        assertThat(lines[1]).contains("val_accuracy: ");
+    }
+
     @EarlyStop(monitor = "val_loss", minDelta = 0.02, patience = 1, restoreBestWeights = true)
     static class EarlyStopping {
         final List<INDArray> params = new ArrayList<>();
@@ -325,6 +341,10 @@ class Dl4jTrainerTest {
         assertThat(net.params()).isEqualTo(before);
         assertThat(net.getIterationCount()).isEqualTo(0);
         assertThrows(IllegalArgumentException.class, () -> Dl4jFit.epochs(1).metrics("acc"));
+        IllegalArgumentException nowhere = assertThrows(IllegalArgumentException.class,
+                () -> Dl4jTrainer.fit(net, Nets.train(), Dl4jFit.epochs(1).metrics("f1")));
+        assertThat(nowhere).hasMessageThat().contains("pass Dl4jFit.validationData(..)");
+        assertThat(net.getIterationCount()).isEqualTo(0);
     }
 
     @TerminateOnNaN

@@ -35,22 +35,28 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 public final class Dl4jAdapterBenchmark {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.ThreadMXBean ALLOCATION =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     /** Times each epoch with the hooks, wall clock and the training thread's CPU time; nothing else. */
     public static class EpochClock {
         final List<Long> nanos = new ArrayList<>();
         final List<Long> cpuNanos = new ArrayList<>();
+        final List<Long> bytes = new ArrayList<>();
         private long start;
         private long cpuStart;
+        private long bytesStart;
 
         @OnEpochBegin
         void begin() {
             start = System.nanoTime();
             cpuStart = THREADS.getCurrentThreadCpuTime();
+            bytesStart = ALLOCATION.getCurrentThreadAllocatedBytes();
         }
 
         @OnEpochEnd
         void end() {
+            bytes.add(ALLOCATION.getCurrentThreadAllocatedBytes() - bytesStart);
             cpuNanos.add(THREADS.getCurrentThreadCpuTime() - cpuStart);
             nanos.add(System.nanoTime() - start);
         }
@@ -90,6 +96,8 @@ public final class Dl4jAdapterBenchmark {
         List<Long> bareCpu = new ArrayList<>();
         List<Long> adapterCpu = new ArrayList<>();
         List<Long> withBatchHookCpu = new ArrayList<>();
+        List<Long> adapterBytes = new ArrayList<>();
+        List<Long> withBatchHookBytes = new ArrayList<>();
         List<Long> bareFit = new ArrayList<>();
         List<Long> adapterFit = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
@@ -101,10 +109,12 @@ public final class Dl4jAdapterBenchmark {
             adapterFit.add(adapter(batches, epochs, clock));
             adapter.addAll(clock.nanos);
             adapterCpu.addAll(clock.cpuNanos);
+            adapterBytes.addAll(clock.bytes);
             EpochClockWithBatchHook hooked = new EpochClockWithBatchHook();
             adapter(batches, epochs, hooked);
             withBatchHook.addAll(hooked.nanos);
             withBatchHookCpu.addAll(hooked.cpuNanos);
+            withBatchHookBytes.addAll(hooked.bytes);
             if (!bareFirst) {
                 bareFit.add(timedBare(batches, epochs, bare, bareCpu));
             }
@@ -129,6 +139,12 @@ public final class Dl4jAdapterBenchmark {
                 100 * (ac / bc - 1), ms(hc), 100 * (hc / bc - 1));
         System.out.printf("per epoch, training thread CPU, min: bare %s ms, adapter %s ms, adapter + batch hook %s ms%n",
                 ms(min(bareCpu)), ms(min(adapterCpu)), ms(min(withBatchHookCpu)));
+        double bb = median(BARE_BYTES);
+        double ab = median(adapterBytes);
+        double hb = median(withBatchHookBytes);
+        System.out.printf(Locale.ROOT, "per epoch, Java heap allocated on the training thread, median: bare DL4J %.0f B, "
+                + "adapter %.0f B (%+.0f B per batch), adapter + batch hook %.0f B (%+.0f B per batch)%n", bb, ab,
+                (ab - bb) / batches.size(), hb, (hb - bb) / batches.size());
         double bf = median(bareFit);
         double af = median(adapterFit);
         System.out.printf("whole fit of %d epochs, median of %d: bare %s ms, adapter %s ms (%+.2f%%; includes the "
@@ -139,8 +155,12 @@ public final class Dl4jAdapterBenchmark {
         return new ExistingDataSetIterator(batches);
     }
 
+    /** Java heap allocated on the training thread by each measured bare epoch. */
+    private static final List<Long> BARE_BYTES = new ArrayList<>();
+
     private static void bare(List<DataSet> batches, int epochs) {
         timedBare(batches, epochs, new ArrayList<>(), new ArrayList<>());
+        BARE_BYTES.clear();
     }
 
     /** DL4J's own loop, one {@code fit(iterator)} per epoch, each timed; returns the whole fit's time. */
@@ -151,7 +171,9 @@ public final class Dl4jAdapterBenchmark {
         for (int e = 0; e < epochs; e++) {
             long start = System.nanoTime();
             long cpuStart = THREADS.getCurrentThreadCpuTime();
+            long bytesStart = ALLOCATION.getCurrentThreadAllocatedBytes();
             net.fit(data);
+            BARE_BYTES.add(ALLOCATION.getCurrentThreadAllocatedBytes() - bytesStart);
             cpuPerEpoch.add(THREADS.getCurrentThreadCpuTime() - cpuStart);
             perEpoch.add(System.nanoTime() - start);
         }
