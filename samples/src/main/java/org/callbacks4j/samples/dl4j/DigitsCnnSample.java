@@ -7,7 +7,7 @@ import org.callbacks4j.dl4j.Dl4jFit;
 import org.callbacks4j.dl4j.Dl4jTrainer;
 import org.callbacks4j.samples.digits.DigitsData;
 import org.callbacks4j.samples.digits.DigitsSample;
-import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
+import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -82,9 +82,12 @@ public final class DigitsCnnSample {
         return net;
     }
 
-    /** The rows of {@code data} in batches of {@value #BATCH_SIZE}, in order (resettable, as the fit needs). */
+    /**
+     * The rows of {@code data} in batches of {@value #BATCH_SIZE}, in order, made once (an iterator over a list of
+     * single rows would merge every batch anew each epoch); resettable, as the fit needs.
+     */
     public static DataSetIterator iterator(Dataset data) {
-        List<DataSet> rows = new DataSet(data.features(), data.labels()).asList();
-        return new ListDataSetIterator<>(rows, BATCH_SIZE);
+        List<DataSet> batches = new DataSet(data.features(), data.labels()).batchBy(BATCH_SIZE);
+        return new ExistingDataSetIterator(batches);
     }
 }
