@@ -106,6 +106,42 @@ class PolicyErrorsTest {
                 + " loss, val_loss, accuracy, val_accuracy, mse, val_mse, mae, val_mae, gap");
     }
 
+    /** callbacks4j-dl4j's marker, as its jar would put it on the class path. */
+    private static final JavaFileObject DL4J_METRICS = source("org.callbacks4j.dl4j.Dl4jMetrics", """
+            package org.callbacks4j.dl4j;
+
+            public @interface Dl4jMetrics {}
+            """);
+
+    @ParameterizedTest
+    @ValueSource(strings = {"val_f1", "precision", "val_recall", "val_auc"})
+    void dl4jEvaluatorMetricsAreMonitorableOnAClassMarkedDl4jMetrics(String monitor) {
+        JavaFileObject file = training("""
+                @org.callbacks4j.dl4j.Dl4jMetrics
+                @EarlyStop(monitor = "%s")""".formatted(monitor));
+        assertThat(compile(file, DL4J_METRICS)).succeededWithoutWarnings();
+        assertThat(generated).containsExactly("com.example.Training_Callbacks");
+    }
+
+    @Test
+    void dl4jEvaluatorMetricsAreUnknownWithoutTheMarker() {
+        JavaFileObject file = training("@EarlyStop(monitor = \"val_f1\")");
+        String message = assertOnlyErrorAt(compile(file, DL4J_METRICS), file, "UnknownMetric", "@EarlyStop",
+                "\"val_f1\"");
+        assertThat(message).doesNotContain("precision");
+    }
+
+    @Test
+    void misspelledDl4jMetricSuggestsTheEvaluatorName() {
+        JavaFileObject file = training("""
+                @org.callbacks4j.dl4j.Dl4jMetrics
+                @EarlyStop(monitor = "val_f2")""");
+        String message = assertOnlyErrorAt(compile(file, DL4J_METRICS), file, "UnknownMetric", "@EarlyStop",
+                "\"val_f2\"");
+        assertThat(message).contains("(did you mean \"val_f1\"?)");
+        assertThat(message).contains("precision, val_precision, recall, val_recall, f1, val_f1, auc, val_auc");
+    }
+
     @Test
     void unknownMonitorWithNothingClose() {
         JavaFileObject file = training("@ReduceLrOnPlateau(factor = 0.5, monitor = \"perplexity\")");

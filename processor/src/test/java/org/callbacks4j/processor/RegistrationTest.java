@@ -80,6 +80,11 @@ class RegistrationTest {
         for (Field field : ClassNames.class.getFields()) {
             if (field.getType() == ClassName.class) {
                 String name = ((ClassName) field.get(null)).reflectionName();
+                if (name.equals(ClassNames.DL4J_METRICS.reflectionName())) {
+                    // Not a runtime type (callbacks4j-dl4j, not on this class path): checked in that module, whose
+                    // tests compile classes marked @Dl4jMetrics that monitor val_f1 and val_auc.
+                    continue;
+                }
                 assertThat(Class.forName(name).getName()).isEqualTo(name);
             }
         }

@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The backup folder of one fit ({@code @BackupAndRestore}): finds the backup to resume from, writes each new
  * generation and keeps the newest two, and writes the completion record when the fit ends normally. The trainer
- * ({@link FitRun}) decides when to save and what goes in.
+ * ({@link FitRun}, and callbacks4j-dl4j's) decides when to save and what goes in.
  */
-final class BackupRun {
+public final class BackupRun {
 
     private static final Logger log = LoggerFactory.getLogger(BackupRun.class);
 
@@ -28,7 +28,7 @@ final class BackupRun {
     /** The generation this fit resumed from or last wrote: kept, as the previous one, when the next is written. */
     private long lastGood = -1;
 
-    BackupRun(Path dir, int saveFreq, boolean deleteBackup) {
+    public BackupRun(Path dir, int saveFreq, boolean deleteBackup) {
         if (saveFreq < 0) {
             throw new IllegalArgumentException("@BackupAndRestore saveFreq must be 0 (every epoch) or a number of "
                     + "batches > 0, got " + saveFreq);
@@ -38,6 +38,16 @@ final class BackupRun {
         this.deleteBackup = deleteBackup;
     }
 
+    /** The backup folder. */
+    public Path dir() {
+        return dir;
+    }
+
+    /** 0: a backup at each epoch end; N &gt; 0: every N training batches. */
+    public int saveFreq() {
+        return saveFreq;
+    }
+
     /**
      * The newest intact backup in the folder, or null if there is none (a new run). Damaged backups are skipped with a
      * warning naming the damage; if every backup is damaged, training does not silently start over.
@@ -45,7 +55,7 @@ final class BackupRun {
      * @throws IllegalStateException if backups exist and none of them is intact
      * @throws UncheckedIOException if the folder cannot be read
      */
-    Backups.Backup loadNewest() {
+    public Backups.Backup loadNewest() {
         List<Path> files;
         try {
             AtomicFiles.deleteStaleTemporaries(dir, null);
@@ -79,7 +89,7 @@ final class BackupRun {
     }
 
     /** Writes the next generation, then deletes all but it and the previous good one. */
-    void save(int epoch, int batchesDone, String configuration, byte[] trainerState, byte[] callbackState) {
+    public void save(int epoch, int batchesDone, String configuration, byte[] trainerState, byte[] callbackState) {
         save(epoch, batchesDone, configuration, trainerState, callbackState, false);
     }
 
@@ -88,7 +98,7 @@ final class BackupRun {
      * train end), so that a restarted program gets the finished run back instead of training it again. With
      * {@code deleteBackup} it replaces every other generation; without, the previous one stays too.
      */
-    void complete(int epoch, String configuration, byte[] trainerState, byte[] callbackState) {
+    public void complete(int epoch, String configuration, byte[] trainerState, byte[] callbackState) {
         save(epoch, 0, configuration, trainerState, callbackState, true);
         if (deleteBackup) {
             try {

@@ -34,6 +34,12 @@ public final class ClassNames {
     public static final ClassName TENSOR_BOARD = ClassName.get(RUNTIME_PACKAGE, "TensorBoard");
     public static final ClassName BACKUP_AND_RESTORE = ClassName.get(RUNTIME_PACKAGE, "BackupAndRestore");
 
+    /**
+     * The marker of callbacks4j-dl4j (not in the runtime): a training class fitted on a DL4J network, whose
+     * evaluators add {@code precision}, {@code recall}, {@code f1} and {@code auc} to the metric names.
+     */
+    public static final ClassName DL4J_METRICS = ClassName.get("org.callbacks4j.dl4j", "Dl4jMetrics");
+
     public static final ClassName LOGS = ClassName.get(RUNTIME_PACKAGE, "Logs");
     public static final ClassName TRAINING_CONTEXT = ClassName.get(RUNTIME_PACKAGE, "TrainingContext");
     public static final ClassName SEQUENTIAL = ClassName.get("org.callbacks4j.model", "Sequential");

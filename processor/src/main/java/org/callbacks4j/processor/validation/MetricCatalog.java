@@ -14,7 +14,8 @@ import javax.lang.model.element.Element;
  * The metric names one training can produce, which a monitor or a checkpoint placeholder may name, and the direction
  * {@code Mode.AUTO} resolves each to: {@code loss} and the trainer's compiled metrics (which of them a fit compiles is
  * known only at run time, where the policies check it), the class's {@code @Metric}s, {@code learning_rate} when a
- * learning-rate policy writes it, and the {@code val_} values of those that have one.
+ * learning-rate policy writes it, DL4J's evaluator metrics on a class marked {@code @Dl4jMetrics}, and the
+ * {@code val_} values of those that have one.
  */
 final class MetricCatalog {
 
@@ -71,11 +72,24 @@ final class MetricCatalog {
 
     private final Map<String, Entry> entries = new LinkedHashMap<>();
 
+    /** What DL4J's evaluators add (callbacks4j-dl4j), all better when larger, on a class marked {@code @Dl4jMetrics}. */
+    static final List<String> DL4J_METRICS = List.of("precision", "recall", "f1", "auc");
+
     MetricCatalog(List<Custom> customs, boolean learningRateLogged) {
+        this(customs, learningRateLogged, false);
+    }
+
+    /** @param dl4jMetrics whether the class is marked {@code @Dl4jMetrics} (adds {@link #DL4J_METRICS}) */
+    MetricCatalog(List<Custom> customs, boolean learningRateLogged, boolean dl4jMetrics) {
         add(new Entry("loss", Direction.MIN, true, true, "the training loss", null, null));
         add(new Entry("accuracy", Direction.MAX, true, true, "a compiled metric", null, null));
         add(new Entry("mse", Direction.MIN, true, true, "a compiled metric", null, null));
         add(new Entry("mae", Direction.MIN, true, true, "a compiled metric", null, null));
+        if (dl4jMetrics) {
+            for (String name : DL4J_METRICS) {
+                add(new Entry(name, Direction.MAX, true, false, "a DL4J evaluator metric (@Dl4jMetrics)", null, null));
+            }
+        }
         for (Custom custom : customs) {
             String origin = "@Metric(\"" + custom.name() + "\") " + custom.signature();
             add(new Entry(

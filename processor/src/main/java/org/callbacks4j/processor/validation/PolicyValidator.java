@@ -221,7 +221,8 @@ final class PolicyValidator {
                                 m.metric().fromPredictions(),
                                 m.metric().call().signature()))
                         .toList(),
-                learningRateLogged);
+                learningRateLogged,
+                rootFirst.stream().anyMatch(t -> !PolicyAnnotations.find(t, ClassNames.DL4J_METRICS).isEmpty()));
 
         Optional<PoliciesDescriptor.ReduceLr> reduceLr = declared.get(ClassNames.REDUCE_LR_ON_PLATEAU).stream()
                 .findFirst()

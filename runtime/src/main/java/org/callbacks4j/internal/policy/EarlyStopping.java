@@ -87,7 +87,7 @@ public final class EarlyStopping implements Policy {
     public EarlyStopping(String monitor, boolean maximize, double minDelta, int patience, double baseline,
             boolean restoreBestWeights, int startFromEpoch, int verbose) {
         this(monitor, maximize, minDelta, patience, baseline, restoreBestWeights, startFromEpoch, verbose,
-                context -> ModelWeights.of(context.model()), PolicyLog.slf4j(EarlyStopping.class));
+                ModelWeights::of, PolicyLog.slf4j(EarlyStopping.class));
     }
 
     EarlyStopping(String monitor, boolean maximize, double minDelta, int patience, double baseline,
@@ -141,7 +141,7 @@ public final class EarlyStopping implements Policy {
     public static EarlyStopping monitoringMethod(String methodDescription, boolean maximize, double minDelta,
             int patience, double baseline, boolean restoreBestWeights, int startFromEpoch, int verbose) {
         return monitoringMethod(methodDescription, maximize, minDelta, patience, baseline, restoreBestWeights,
-                startFromEpoch, verbose, context -> ModelWeights.of(context.model()),
+                startFromEpoch, verbose, ModelWeights::of,
                 PolicyLog.slf4j(EarlyStopping.class));
     }
 

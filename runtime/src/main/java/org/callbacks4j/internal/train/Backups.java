@@ -138,10 +138,12 @@ public final class Backups {
             return configuration;
         }
 
+        /** The trainer's part ({@code trainer.state}), in the {@link org.callbacks4j.internal.state.StateWriter} encoding. */
         public byte[] trainerState() {
             return trainerState;
         }
 
+        /** Every callback's state ({@code callbacks.state}). */
         public byte[] callbackState() {
             return callbackState;
         }
