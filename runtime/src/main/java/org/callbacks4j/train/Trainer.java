@@ -34,9 +34,11 @@ public final class Trainer {
     private final List<String> metricNames;
     private final Metric[] metrics;
     private final Map<Sequential, OptimizerState> states = Collections.synchronizedMap(new WeakHashMap<>());
+    private final int threads;
 
     private Trainer(Builder b) {
         this.loss = b.loss;
+        this.threads = b.threads;
         this.optimizer = b.optimizer;
         this.metricNames = List.copyOf(b.metricNames);
         this.metrics = new Metric[metricNames.size()];
@@ -104,6 +106,7 @@ public final class Trainer {
         Objects.requireNonNull(fit, "fit is null; pass e.g. Fit.epochs(10)");
         Objects.requireNonNull(callbacks, "callbacks array is null; pass no callbacks, or callback objects");
         checkModel(model);
+        useThreads(model, fit.batchSize());
         return new FitRun(this, model, data, fit, callbacks).run();
     }
 
@@ -116,6 +119,7 @@ public final class Trainer {
         Objects.requireNonNull(data, "data is null; pass a Dataset");
         checkModel(model);
         checkData("evaluation", data, model);
+        useThreads(model, 32);
         return FitRun.evaluate(this, model, data, 32);
     }
 
@@ -123,6 +127,17 @@ public final class Trainer {
     public INDArray predict(Sequential model, INDArray features) {
         Objects.requireNonNull(model, "model is null; pass a Sequential");
         return model.predict(features);
+    }
+
+    /** The thread count set on the builder, or 0: the trainer chooses (see {@link Builder#threads(int)}). */
+    public int threads() {
+        return threads;
+    }
+
+    /** Sets ND4J's and OpenBLAS's thread counts for running {@code model} in batches of {@code batchSize}. */
+    private void useThreads(Sequential model, int batchSize) {
+        NativeThreads.apply(NativeThreads.choose(threads, System.getenv(), Runtime.getRuntime().availableProcessors(),
+                model, batchSize));
     }
 
     Metric[] metricArray() {
@@ -198,7 +213,8 @@ public final class Trainer {
 
     @Override
     public String toString() {
-        return "Trainer(loss=" + loss + ", optimizer=" + optimizer + ", metrics=" + metricNames + ")";
+        return "Trainer(loss=" + loss + ", optimizer=" + optimizer + ", metrics=" + metricNames
+                + (threads > 0 ? ", threads=" + threads : "") + ")";
     }
 
     /** Settings of a {@link Trainer} (Keras {@code compile}). */
@@ -207,6 +223,7 @@ public final class Trainer {
         private Loss loss;
         private Optimizer optimizer = RmsProp.lr(1e-3);
         private final List<String> metricNames = new ArrayList<>();
+        private int threads;
 
         private Builder() {}
 
@@ -238,6 +255,24 @@ public final class Trainer {
                 }
                 metricNames.add(name);
             }
+            return this;
+        }
+
+        /**
+         * The native threads of ND4J's ops and of OpenBLAS's matrix products during {@code fit} and
+         * {@code evaluate}. Without this call the trainer chooses them from the cores and the layer sizes (one thread
+         * for ND4J's ops on layers of a few hundred units, where splitting them costs more than it saves; OpenBLAS
+         * threads for large products), keeping {@code OMP_NUM_THREADS} and {@code OPENBLAS_NUM_THREADS} where the
+         * user set them; the choice is logged at INFO. The settings are process-wide and stay set after the fit.
+         *
+         * @throws IllegalArgumentException if {@code n < 1}
+         */
+        public Builder threads(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("threads " + n + " must be at least 1; leave threads(..) out to "
+                        + "let the trainer choose");
+            }
+            this.threads = n;
             return this;
         }
 
