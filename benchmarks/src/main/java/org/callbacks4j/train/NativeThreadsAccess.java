@@ -13,8 +13,8 @@ public final class NativeThreadsAccess {
 
     /** Applies what a trainer without {@code threads(n)} chooses for {@code model} at {@code batchSize}. */
     public static String applyTrainerChoice(Sequential model, int batchSize) {
-        NativeThreads.Choice c = NativeThreads.choose(0, System.getenv(), Runtime.getRuntime().availableProcessors(),
-                model, batchSize);
+        NativeThreads.Choice c = NativeThreads.choose(0, 0, System.getenv(),
+                Runtime.getRuntime().availableProcessors(), model, batchSize);
         NativeThreads.apply(c);
         return c.toString();
     }

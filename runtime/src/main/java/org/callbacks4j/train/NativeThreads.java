@@ -64,13 +64,15 @@ final class NativeThreads {
 
     /**
      * The thread counts for training {@code model} in batches of {@code batchSize} on {@code cores} cores, given the
-     * builder's {@code requested} count (0: none) and the process environment {@code env}.
+     * builder's {@code requested} counts (ND4J's ops and OpenBLAS; 0: none) and the process environment {@code env}.
      */
-    static Choice choose(int requested, Map<String, String> env, int cores, Sequential model, int batchSize) {
+    static Choice choose(int requested, int requestedBlas, Map<String, String> env, int cores, Sequential model,
+            int batchSize) {
         Objects.requireNonNull(env, "env");
         if (requested > 0) {
-            String source = "Trainer.builder().threads(" + requested + ")" + overriding(env);
-            return new Choice(requested, requested, source, source);
+            String source = "Trainer.builder().threads(" + requested
+                    + (requestedBlas != requested ? ", " + requestedBlas : "") + ")" + overriding(env);
+            return new Choice(requested, requestedBlas, source, source);
         }
         int omp = positive(env, OMP_NUM_THREADS);
         int openblas = positive(env, OPENBLAS_NUM_THREADS);
@@ -119,7 +121,8 @@ final class NativeThreads {
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(effective.ops());
         Nd4j.factory().blas().setMaxThreads(effective.blas());
         if (!effective.equals(applied)) {
-            log.info("native threads: {}; set them with Trainer.builder().threads(n)", effective);
+            log.info("native threads: {}; set them with Trainer.builder().threads(n) or .threads(ops, blas)",
+                    effective);
             applied = effective;
         }
     }

@@ -35,10 +35,12 @@ public final class Trainer {
     private final Metric[] metrics;
     private final Map<Sequential, OptimizerState> states = Collections.synchronizedMap(new WeakHashMap<>());
     private final int threads;
+    private final int blasThreads;
 
     private Trainer(Builder b) {
         this.loss = b.loss;
         this.threads = b.threads;
+        this.blasThreads = b.blasThreads;
         this.optimizer = b.optimizer;
         this.metricNames = List.copyOf(b.metricNames);
         this.metrics = new Metric[metricNames.size()];
@@ -129,15 +131,22 @@ public final class Trainer {
         return model.predict(features);
     }
 
-    /** The thread count set on the builder, or 0: the trainer chooses (see {@link Builder#threads(int)}). */
+    /**
+     * The thread count of ND4J's ops set on the builder, or 0: the trainer chooses (see {@link Builder#threads(int)}).
+     */
     public int threads() {
         return threads;
     }
 
+    /** The thread count of OpenBLAS's products set on the builder, or 0: the trainer chooses. */
+    public int blasThreads() {
+        return blasThreads;
+    }
+
     /** Sets ND4J's and OpenBLAS's thread counts for running {@code model} in batches of {@code batchSize}. */
     private void useThreads(Sequential model, int batchSize) {
-        NativeThreads.apply(NativeThreads.choose(threads, System.getenv(), Runtime.getRuntime().availableProcessors(),
-                model, batchSize));
+        NativeThreads.apply(NativeThreads.choose(threads, blasThreads, System.getenv(),
+                Runtime.getRuntime().availableProcessors(), model, batchSize));
     }
 
     Metric[] metricArray() {
@@ -214,7 +223,8 @@ public final class Trainer {
     @Override
     public String toString() {
         return "Trainer(loss=" + loss + ", optimizer=" + optimizer + ", metrics=" + metricNames
-                + (threads > 0 ? ", threads=" + threads : "") + ")";
+                + (threads > 0 ? ", threads=" + threads + (blasThreads != threads ? "/" + blasThreads : "") : "")
+                + ")";
     }
 
     /** Settings of a {@link Trainer} (Keras {@code compile}). */
@@ -224,6 +234,7 @@ public final class Trainer {
         private Optimizer optimizer = RmsProp.lr(1e-3);
         private final List<String> metricNames = new ArrayList<>();
         private int threads;
+        private int blasThreads;
 
         private Builder() {}
 
@@ -268,11 +279,22 @@ public final class Trainer {
          * @throws IllegalArgumentException if {@code n < 1}
          */
         public Builder threads(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("threads " + n + " must be at least 1; leave threads(..) out to "
-                        + "let the trainer choose");
+            return threads(n, n);
+        }
+
+        /**
+         * The threads of ND4J's own ops ({@code ops}) and of OpenBLAS's matrix products ({@code blas}) apart; see
+         * {@link #threads(int)}. One thread for the ops and several for OpenBLAS suits wide layers on small batches.
+         *
+         * @throws IllegalArgumentException if either is below 1
+         */
+        public Builder threads(int ops, int blas) {
+            if (ops < 1 || blas < 1) {
+                throw new IllegalArgumentException("threads " + (ops < 1 ? ops : blas) + " must be at least 1; leave "
+                        + "threads(..) out to let the trainer choose");
             }
-            this.threads = n;
+            this.threads = ops;
+            this.blasThreads = blas;
             return this;
         }
 
