@@ -8,6 +8,9 @@
 #                                     # about time (CI)
 #   benchmarks/run.sh --profile       # JFR profile of our trainer on 784-256-10 (its own thread choice), its summary
 #                                     # (profile.md) and the cost of each ND4J call it makes (op-costs.md)
+#   benchmarks/run.sh --threads       # thread settings side by side in one process, interleaved rounds: the
+#                                     # trainer's own choice against fixed ones (threads.md; THREADS_ARGS, e.g.
+#                                     # "--settings auto,1/1,1/2,2/2 --rounds 5")
 #   benchmarks/run.sh --observers     # the cost of watching: the digits sample's epoch with the progress bar, the
 #                                     # CSV log, TensorBoard, all of them, none, and History.plot (digits-observers.md)
 #
@@ -39,6 +42,7 @@ while [ $# -gt 0 ]; do
     --smoke) mode=smoke ;;
     --profile) mode=profile ;;
     --observers) mode=observers ;;
+    --threads) mode=threads ;;
     --out) out="$2"; shift ;;
     --no-build) build=0 ;;
     --skip-jmh) jmh=0 ;;
@@ -115,6 +119,14 @@ if [ "$mode" = profile ]; then
   # The same calls one by one: wall time and Java heap per call.
   OMP_NUM_THREADS=1 "${java[@]}" org.callbacks4j.benchmarks.e2e.OpCosts 2>/dev/null | grep -E '^\||^OMP' \
     | tee "$out/op-costs.md"
+  log_load after
+  exit 0
+fi
+
+if [ "$mode" = threads ]; then
+  # Without OMP_NUM_THREADS: ND4J sizes its pool when it loads, and a setting cannot grow it afterwards.
+  env -u OMP_NUM_THREADS -u OPENBLAS_NUM_THREADS "${java[@]}" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    org.callbacks4j.benchmarks.e2e.ThreadSettings --out "$out" ${THREADS_ARGS:-}
   log_load after
   exit 0
 fi
