@@ -176,7 +176,7 @@ final class Network {
                         Nd4j.exec(new EqualTo(f.diff, y, f.bool));
                         f.diff.assign(f.bool);
                         f.diff.mean(target, true, 1);
-                    } else {
+                    } else if (!HostAccuracy.categorical(out, y, target)) {
                         f.argIn[0] = out;
                         Nd4j.exec(new ArgMax(f.argIn, f.argPredicted, false, 1));
                         f.argIn[0] = y;
