@@ -15,7 +15,9 @@
 #                                     # CSV log, TensorBoard, all of them, none, and History.plot (digits-observers.md)
 #
 # Options: --out DIR (default benchmarks/target/results/<UTC time>-<mode>; an existing folder is added to),
-# --no-build, --skip-jmh, --skip-e2e, --configs "auto omp1-env ..." (end-to-end settings to run, in this order;
+# --no-build, --native avx2|onednn-avx2 (ND4J's native build for newer CPUs on the class path instead of the generic
+# one; a build option: the class path it writes stays until the next build), --skip-jmh, --skip-e2e,
+# --configs "auto omp1-env ..." (end-to-end settings to run, in this order;
 # default all):
 #   auto, auto-noenv          no thread variables: our trainer chooses (what a user gets), DL4J runs with ND4J's
 #                             defaults; -env: the OpenBLAS variables as the machine sets them, -noenv: unset
@@ -35,6 +37,7 @@ out=""
 build=1
 jmh=1
 e2e=1
+native=""
 configs="auto torch1-env torch2-env auto-noenv torch1-noenv torch2-noenv omp1-env omp1-noenv omp2-env omp2-noenv
   omp1-blas2-env omp1-blas2-noenv"
 while [ $# -gt 0 ]; do
@@ -48,6 +51,7 @@ while [ $# -gt 0 ]; do
     --skip-jmh) jmh=0 ;;
     --skip-e2e) e2e=0 ;;
     --configs) configs="$2"; shift ;;
+    --native) native="$2"; shift ;;
     *) echo "unknown option $1; see the comment at the top of $0" >&2; exit 2 ;;
   esac
   shift
@@ -57,7 +61,12 @@ mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 
 if [ "$build" = 1 ]; then
-  mvn -q -B -ntp -pl benchmarks -am package -DskipTests
+  case "$native" in
+    "") profile=() ;;
+    avx2|onednn-avx2) profile=(-P "nd4j-$native") ;;
+    *) echo "unknown --native $native; use avx2 or onednn-avx2 (ND4J's builds for newer CPUs)" >&2; exit 2 ;;
+  esac
+  mvn -q -B -ntp -pl benchmarks -am package -DskipTests "${profile[@]}"
 fi
 cp="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 # maxPhysicalBytes=0: javacpp otherwise reads the process's resident memory on every native allocation, which ND4J
