@@ -2,20 +2,32 @@
 # Runs the callbacks4j benchmarks and writes results.md, results.json and the raw numbers into a run folder.
 #
 #   benchmarks/run.sh                 # everything: JMH dispatch benchmarks, then the end-to-end Fashion-MNIST
-#                                     # benchmark for OMP_NUM_THREADS 1 and 2, each with the OpenBLAS variables as
-#                                     # the machine sets them and unset
-#   benchmarks/run.sh --smoke         # seconds: tiny JMH runs and a 2,048-row end-to-end run in one setting;
-#                                     # checks that everything runs, says nothing about time (CI)
-#   benchmarks/run.sh --profile       # JFR profile of our trainer on 784-256-10 (OMP_NUM_THREADS=1), its summary
+#                                     # benchmark in every setting below, PyTorch's runs interleaved with ours
+#   benchmarks/run.sh --smoke         # seconds: tiny JMH runs and a 2,048-row end-to-end run in one setting (and
+#                                     # PyTorch's, where it is installed); checks that everything runs, says nothing
+#                                     # about time (CI)
+#   benchmarks/run.sh --profile       # JFR profile of our trainer on 784-256-10 (its own thread choice), its summary
 #                                     # (profile.md) and the cost of each ND4J call it makes (op-costs.md)
+#   benchmarks/run.sh --threads       # thread settings side by side in one process, interleaved rounds: the
+#                                     # trainer's own choice against fixed ones (threads.md; THREADS_ARGS, e.g.
+#                                     # "--settings auto,1/1,1/2,2/2 --rounds 5")
 #   benchmarks/run.sh --observers     # the cost of watching: the digits sample's epoch with the progress bar, the
 #                                     # CSV log, TensorBoard, all of them, none, and History.plot (digits-observers.md)
 #
 # Options: --out DIR (default benchmarks/target/results/<UTC time>-<mode>; an existing folder is added to),
-# --no-build, --skip-jmh, --skip-e2e, --configs "omp1-env omp2-noenv ..." (end-to-end settings to run; default all
-# six: omp{1,2}-{env,noenv}, and omp1-blas2-{env,noenv}: ND4J's own ops on one thread, OpenBLAS's gemms on two).
-# Environment: JMH_ARGS replaces the JMH iteration settings; E2E_ARGS adds EndToEnd options (e.g. "--epochs 7");
-# E2E_BUDGET_S caps the measured seconds of one variant (default 45: a thrashing setting cannot hold the run).
+# --no-build, --native avx2|onednn-avx2 (ND4J's native build for newer CPUs on the class path instead of the generic
+# one; a build option: the class path it writes stays until the next build), --skip-jmh, --skip-e2e,
+# --configs "auto omp1-env ..." (end-to-end settings to run, in this order;
+# default all):
+#   auto, auto-noenv          no thread variables: our trainer chooses (what a user gets), DL4J runs with ND4J's
+#                             defaults; -env: the OpenBLAS variables as the machine sets them, -noenv: unset
+#   torch1-env, torch2-env,   PyTorch (benchmarks/pytorch_e2e.py, Debian's python3-torch) on 1 or 2 threads;
+#   torch1-noenv, torch2-noenv   skipped, with a line saying so, where python3 cannot import torch
+#   omp1-env ... omp2-noenv   OMP_NUM_THREADS=1 or 2 (kept by our trainer and ND4J)
+#   omp1-blas2-env/-noenv     OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=2: ND4J's ops on one thread, OpenBLAS on two
+# Environment: JMH_ARGS replaces the JMH iteration settings; E2E_ARGS adds EndToEnd options (e.g. "--epochs 7"),
+# TORCH_ARGS adds pytorch_e2e.py options (e.g. "--epochs 7"); E2E_BUDGET_S caps the measured seconds of one variant
+# (default 45: a thrashing setting cannot hold the run); PYTHON (default /usr/bin/python3) runs the PyTorch script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export LC_ALL=C
@@ -25,17 +37,21 @@ out=""
 build=1
 jmh=1
 e2e=1
-configs="omp1-env omp1-noenv omp2-env omp2-noenv omp1-blas2-env omp1-blas2-noenv"
+native=""
+configs="auto torch1-env torch2-env auto-noenv torch1-noenv torch2-noenv omp1-env omp1-noenv omp2-env omp2-noenv
+  omp1-blas2-env omp1-blas2-noenv"
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) mode=smoke ;;
     --profile) mode=profile ;;
     --observers) mode=observers ;;
+    --threads) mode=threads ;;
     --out) out="$2"; shift ;;
     --no-build) build=0 ;;
     --skip-jmh) jmh=0 ;;
     --skip-e2e) e2e=0 ;;
     --configs) configs="$2"; shift ;;
+    --native) native="$2"; shift ;;
     *) echo "unknown option $1; see the comment at the top of $0" >&2; exit 2 ;;
   esac
   shift
@@ -45,7 +61,12 @@ mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 
 if [ "$build" = 1 ]; then
-  mvn -q -B -ntp -pl benchmarks -am package -DskipTests
+  case "$native" in
+    "") profile=() ;;
+    avx2|onednn-avx2) profile=(-P "nd4j-$native") ;;
+    *) echo "unknown --native $native; use avx2 or onednn-avx2 (ND4J's builds for newer CPUs)" >&2; exit 2 ;;
+  esac
+  mvn -q -B -ntp -pl benchmarks -am package -DskipTests "${profile[@]}"
 fi
 cp="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 # maxPhysicalBytes=0: javacpp otherwise reads the process's resident memory on every native allocation, which ND4J
@@ -80,10 +101,25 @@ if [ -s "$out/machine.txt" ]; then echo "---- continued: run.sh $mode, configs: 
 } >> "$out/machine.txt"
 log_load() { echo "load $1: $(uptime)" >> "$out/machine.txt"; }
 
+# PyTorch, the peer: Debian's python3-torch. Its matrix products run in the BLAS libblas.so.3 points to (OpenBLAS
+# where libopenblas0 is installed; the reference BLAS, 10 times slower, otherwise): recorded with the machine.
+python="${PYTHON:-/usr/bin/python3}"
+torch_version="$("$python" -c 'import torch; print(torch.__version__)' 2>/dev/null || true)"
+if [ -n "$torch_version" ]; then
+  blas_lib="$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo unknown)"
+  echo "PyTorch:      $torch_version ($python), BLAS $blas_lib" >> "$out/machine.txt"
+else
+  echo "PyTorch:      not installed ($python cannot import torch)" >> "$out/machine.txt"
+fi
+torch_skipped() {
+  echo "== PyTorch skipped ($1): $python cannot import torch; install Debian's python3-torch (apt-get install" \
+    "python3-torch libopenblas0) or set PYTHON"
+}
+
 if [ "$mode" = profile ]; then
   # Our trainer alone, no callbacks, sampled by JFR (Java stacks; ND4J's native time shows under the Java method
   # that called into it). ProfileSummary attributes the samples to the trainer's phases.
-  OMP_NUM_THREADS=1 "${java[@]}" \
+  env -u OMP_NUM_THREADS -u OPENBLAS_NUM_THREADS "${java[@]}" \
     -XX:StartFlightRecording=filename="$out/trainer.jfr",settings=profile,dumponexit=true \
     org.callbacks4j.benchmarks.e2e.EndToEnd --out "$out" --config profile --networks 784-256-10 \
     --variants ours-none --epochs 3 ${E2E_ARGS:-} > "$out/profile-run.log" 2>&1
@@ -96,9 +132,17 @@ if [ "$mode" = profile ]; then
   exit 0
 fi
 
+if [ "$mode" = threads ]; then
+  # Without OMP_NUM_THREADS: ND4J sizes its pool when it loads, and a setting cannot grow it afterwards.
+  env -u OMP_NUM_THREADS -u OPENBLAS_NUM_THREADS "${java[@]}" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    org.callbacks4j.benchmarks.e2e.ThreadSettings --out "$out" ${THREADS_ARGS:-}
+  log_load after
+  exit 0
+fi
+
 if [ "$mode" = observers ]; then
-  # Interleaved rounds of the five variants on the digits sample, one thread (OBSERVERS_ARGS: e.g. "--rounds 9").
-  OMP_NUM_THREADS=1 "${java[@]}" org.callbacks4j.benchmarks.e2e.DigitsObservers --out "$out/digits-observers" \
+  # Interleaved rounds of the five variants on the digits sample (OBSERVERS_ARGS: e.g. "--rounds 9").
+  env -u OMP_NUM_THREADS -u OPENBLAS_NUM_THREADS "${java[@]}" org.callbacks4j.benchmarks.e2e.DigitsObservers --out "$out/digits-observers" \
     ${OBSERVERS_ARGS:-} 2>/dev/null | grep -v '^round'
   cp "$out/digits-observers/results.md" "$out/digits-observers.md"
   log_load after
@@ -132,28 +176,50 @@ fi
 if [ "$e2e" = 1 ]; then
   if [ "$mode" = smoke ]; then
     echo "== end to end, smoke"
-    OMP_NUM_THREADS=1 "${java[@]}" org.callbacks4j.benchmarks.e2e.EndToEnd --smoke --out "$out" --config smoke \
-      ${E2E_ARGS:-} > "$out/e2e.log" 2>&1 || { tail -40 "$out/e2e.log"; exit 1; }
+    env -u OMP_NUM_THREADS -u OPENBLAS_NUM_THREADS "${java[@]}" org.callbacks4j.benchmarks.e2e.EndToEnd --smoke \
+      --out "$out" --config smoke ${E2E_ARGS:-} > "$out/e2e.log" 2>&1 || { tail -40 "$out/e2e.log"; exit 1; }
     grep -E '^\[(smoke|omp)|^  ' "$out/e2e.log"
+    if [ -n "$torch_version" ]; then
+      echo "== end to end, smoke, PyTorch"
+      "$python" benchmarks/pytorch_e2e.py --smoke --out "$out" --config torch-smoke --threads 1 ${TORCH_ARGS:-} \
+        > "$out/e2e-torch.log" 2>&1 || { tail -40 "$out/e2e-torch.log"; exit 1; }
+      grep -E '^  ' "$out/e2e-torch.log"
+    else
+      torch_skipped smoke
+    fi
   else
     for config in $configs; do
       case "$config" in
-        omp1-env|omp2-env|omp1-noenv|omp2-noenv|omp1-blas2-env|omp1-blas2-noenv) ;;
-        *) echo "unknown config $config; use omp{1,2}-{env,noenv} or omp1-blas2-{env,noenv}" >&2; exit 2 ;;
+        auto|auto-env|auto-noenv|omp1-env|omp2-env|omp1-noenv|omp2-noenv|omp1-blas2-env|omp1-blas2-noenv) ;;
+        torch1-env|torch2-env|torch1-noenv|torch2-noenv) ;;
+        *) echo "unknown config $config; use auto, auto-noenv, torch{1,2}-{env,noenv}, omp{1,2}-{env,noenv} or" \
+             "omp1-blas2-{env,noenv}" >&2; exit 2 ;;
       esac
-      threads="${config:3:1}"
-      blas=()
-      case "$config" in *-blas2-*) blas=(--blas-threads 2) ;; esac
+      # Every process starts without thread variables; each setting adds its own.
+      vars=(-u OMP_NUM_THREADS -u OPENBLAS_NUM_THREADS)
+      if [ "${config##*-}" = noenv ]; then vars+=(-u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE); fi
+      case "$config" in
+        omp1-blas2-*) vars+=(OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=2) ;;
+        omp*) vars+=(OMP_NUM_THREADS="${config:3:1}") ;;
+      esac
+      if [ "${config#torch}" != "$config" ]; then
+        if [ -z "$torch_version" ]; then torch_skipped "$config"; continue; fi
+        echo "== end to end, $config"
+        env "${vars[@]}" "$python" benchmarks/pytorch_e2e.py --out "$out" --config "$config" \
+          --threads "${config:5:1}" --budget-s "${E2E_BUDGET_S:-45}" ${TORCH_ARGS:-} > "$out/e2e-$config.log" 2>&1 \
+          || { tail -40 "$out/e2e-$config.log"; exit 1; }
+        grep -E '^\[|^  ' "$out/e2e-$config.log"
+        log_load "after $config"
+        continue
+      fi
       echo "== end to end, $config"
-      unset_blas=()
-      if [ "${config##*-}" = noenv ]; then unset_blas=(-u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE); fi
-      # Test accuracy once, in the machine's own setting.
+      # Test accuracy once, in the default setting.
       accuracy=0
-      if [ "$config" = omp1-env ]; then accuracy=15; fi
-      env "${unset_blas[@]}" OMP_NUM_THREADS="$threads" "${java[@]}" org.callbacks4j.benchmarks.e2e.EndToEnd \
-        --out "$out" --config "$config" "${blas[@]}" --accuracy-epochs "$accuracy" --budget-s "${E2E_BUDGET_S:-45}" \
+      if [ "$config" = auto ]; then accuracy=15; fi
+      env "${vars[@]}" "${java[@]}" org.callbacks4j.benchmarks.e2e.EndToEnd \
+        --out "$out" --config "$config" --accuracy-epochs "$accuracy" --budget-s "${E2E_BUDGET_S:-45}" \
         ${E2E_ARGS:-} > "$out/e2e-$config.log" 2>&1 || { tail -40 "$out/e2e-$config.log"; exit 1; }
-      grep -E '^\[(smoke|omp)|^  ' "$out/e2e-$config.log"
+      grep -E '^\[|^  |native threads' "$out/e2e-$config.log" | sed 's/^.*NativeThreads - /  ours: /' | uniq
       log_load "after $config"
     done
   fi

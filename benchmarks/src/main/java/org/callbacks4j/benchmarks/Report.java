@@ -26,7 +26,9 @@ public final class Report {
 
     private static final String[] VARIANTS = {"handWritten", "generated", "reflection", "listeners"};
     private static final String[] CASES = {"NO_BATCH_HOOKS", "BATCH_LOSS", "FULL_SET"};
-    private static final String[] E2E = {"ours-none", "ours-full", "dl4j", "gemm"};
+    private static final String[] E2E = {"ours-none", "ours-full", "dl4j", "gemm", "pytorch", "pytorch-gemm"};
+    /** The setting a user gets: no thread variables, the machine's environment as it is. */
+    static final String DEFAULT_CONFIG = "auto";
 
     private final StringBuilder md = new StringBuilder();
     private final Map<String, Object> json = new LinkedHashMap<>();
@@ -227,10 +229,7 @@ public final class Report {
             if (!e.variant.equals("ours-accuracy")) {
                 configs.add(e.config);
                 networks.add(e.network);
-                String threads = e.omp.contains("/openblas")
-                        ? e.omp.replace("/openblas", ", OpenBLAS threads ")
-                        : e.omp;
-                settings.put(e.config, "OMP_NUM_THREADS=" + threads + ", OpenBLAS env " + e.openblas);
+                settings.put(e.config, setting(e));
             }
         }
         md.append("## Training, end to end (Fashion-MNIST, batch 128, Adam 1e-3, float32)\n\n");
@@ -244,8 +243,9 @@ public final class Report {
         Map<String, Map<String, Double>> median = new TreeMap<>();
         for (String network : networks) {
             md.append("### ").append(network).append("\n\n");
-            md.append("| configuration | ours, no callbacks | ours, full callback set | DL4J | gemm bound "
-                    + "| full set cost | DL4J / ours | ours / gemm |\n|---|---|---|---|---|---|---|---|\n");
+            md.append("| configuration | ours, no callbacks | ours, full callback set | DL4J | gemm bound | PyTorch "
+                    + "| PyTorch's gemms | full set cost | DL4J / ours | ours / gemm |\n"
+                    + "|---|---|---|---|---|---|---|---|---|---|\n");
             for (String config : configs) {
                 md.append("| `").append(config).append('`');
                 Map<String, Double> m = new LinkedHashMap<>();
@@ -278,8 +278,8 @@ public final class Report {
 
         // Each system in its best configuration.
         md.append("### Each in its best configuration\n\n");
-        md.append("| network | ours (config) | DL4J (config) | gemm bound (config) | DL4J / ours | ours / gemm, "
-                + "same config as ours |\n|---|---|---|---|---|---|\n");
+        md.append("| network | ours (config) | DL4J (config) | gemm bound (config) | PyTorch (config) | DL4J / ours "
+                + "| PyTorch / ours | ours / gemm, same config as ours |\n|---|---|---|---|---|---|---|---|\n");
         List<Map<String, Object>> best = new ArrayList<>();
         for (String network : networks) {
             String[] bestConfig = new String[E2E.length];
@@ -298,9 +298,10 @@ public final class Report {
             double oursGemmSame = bestConfig[0] == null ? Double.NaN
                     : bestTime[0] / median.get(network + "/" + bestConfig[0]).get("gemm");
             md.append("| ").append(network)
-                    .append(String.format(Locale.ROOT, " | %.3f s (`%s`) | %.3f s (`%s`) | %.3f s (`%s`) | %s | %s |%n",
-                            bestTime[0], bestConfig[0], bestTime[2], bestConfig[2], bestTime[3], bestConfig[3],
-                            x(bestTime[2] / bestTime[0]), x(oursGemmSame)));
+                    .append(String.format(Locale.ROOT, " | %s | %s | %s | %s | %s | %s | %s |%n",
+                            best(bestTime[0], bestConfig[0]), best(bestTime[2], bestConfig[2]),
+                            best(bestTime[3], bestConfig[3]), best(bestTime[4], bestConfig[4]),
+                            x(bestTime[2] / bestTime[0]), x(bestTime[4] / bestTime[0]), x(oursGemmSame)));
             Map<String, Object> b = new LinkedHashMap<>();
             b.put("network", network);
             b.put("ours_s", bestTime[0]);
@@ -309,12 +310,16 @@ public final class Report {
             b.put("dl4j_config", bestConfig[2]);
             b.put("gemm_s", bestTime[3]);
             b.put("gemm_config", bestConfig[3]);
+            b.put("pytorch_s", bestTime[4]);
+            b.put("pytorch_config", bestConfig[4]);
             b.put("dl4j_over_ours", bestTime[2] / bestTime[0]);
+            b.put("pytorch_over_ours", bestTime[4] / bestTime[0]);
             b.put("ours_over_gemm_same_config", oursGemmSame);
             best.add(b);
         }
         md.append('\n');
         json.put("e2e_best", best);
+        glance(networks, configs, median);
 
         // What the full set costs, measured inside its hooks, and what allocates.
         md.append("### Full callback set: time inside its hooks, per epoch (median)\n\n");
@@ -357,8 +362,11 @@ public final class Report {
                 + "|---|---|---|---|---|---|\n");
         for (String network : networks) {
             for (String config : configs) {
+                if (isTorch(config, epochs)) {
+                    continue;
+                }
                 md.append("| ").append(network).append(" | `").append(config).append('`');
-                for (String variant : E2E) {
+                for (String variant : Arrays.copyOf(E2E, 4)) {
                     double b = median(measured(epochs, config, network, variant, e -> e.allocated / e.batches));
                     md.append(" | ").append(Double.isNaN(b) ? "" : String.format(Locale.ROOT, "%.1f KB", b / 1024));
                 }
@@ -389,6 +397,102 @@ public final class Report {
             json.put("accuracy", acc);
             json.put("accuracy_first_epoch_at_88", first88);
         }
+    }
+
+    /**
+     * The first table of results.md: per network, ours as a user gets it (config {@value #DEFAULT_CONFIG}), ours in
+     * its best setting, PyTorch in its best, DL4J as a user gets it and in its best, and the gemm bound in our
+     * default's setting; inserted after the title.
+     */
+    private void glance(Set<String> networks, Set<String> configs, Map<String, Map<String, Double>> median) {
+        StringBuilder t = new StringBuilder("## At a glance: seconds per Fashion-MNIST epoch (median)\n\n");
+        t.append("\"Default\": no thread variables and no options (setting `" + DEFAULT_CONFIG + "`), what a user "
+                + "gets; \"best\": the fastest setting of the run. PyTorch: the best of its runs on 1 and 2 threads. "
+                + "Gemm bound: only the epoch's matrix products, in our default's setting. Ratios above 1 mean ours "
+                + "is faster.\n\n");
+        t.append("| network | ours, default | ours, best | PyTorch, best | DL4J, default | DL4J, best | gemm bound "
+                + "| PyTorch best / ours default | PyTorch best / ours best | ours default / ours best "
+                + "| ours default / gemm bound |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (String network : networks) {
+            Map<String, Double> def = median.getOrDefault(network + "/" + DEFAULT_CONFIG, Map.of());
+            double ours = def.getOrDefault("ours-none", Double.NaN);
+            double dl4j = def.getOrDefault("dl4j", Double.NaN);
+            double gemm = def.getOrDefault("gemm", Double.NaN);
+            String[] bestConfig = new String[3];
+            double[] bestTime = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
+            String[] variants = {"ours-none", "pytorch", "dl4j"};
+            for (String config : configs) {
+                Map<String, Double> m = median.get(network + "/" + config);
+                for (int v = 0; v < variants.length; v++) {
+                    Double time = m.get(variants[v]);
+                    if (time != null && time < bestTime[v]) {
+                        bestTime[v] = time;
+                        bestConfig[v] = config;
+                    }
+                }
+            }
+            t.append("| ").append(network).append(" | ").append(seconds(ours)).append(" | ")
+                    .append(best(bestTime[0], bestConfig[0])).append(" | ").append(best(bestTime[1], bestConfig[1]))
+                    .append(" | ").append(seconds(dl4j)).append(" | ").append(best(bestTime[2], bestConfig[2]))
+                    .append(" | ").append(seconds(gemm)).append(" | ").append(x(bestTime[1] / ours))
+                    .append(" | ").append(x(bestTime[1] / bestTime[0])).append(" | ").append(x(ours / bestTime[0]))
+                    .append(" | ").append(x(ours / gemm)).append(" |\n");
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("network", network);
+            r.put("ours_default_s", ours);
+            r.put("ours_best_s", finite(bestTime[0]));
+            r.put("ours_best_config", bestConfig[0]);
+            r.put("pytorch_best_s", finite(bestTime[1]));
+            r.put("pytorch_best_config", bestConfig[1]);
+            r.put("dl4j_default_s", dl4j);
+            r.put("dl4j_best_s", finite(bestTime[2]));
+            r.put("gemm_default_s", gemm);
+            r.put("pytorch_best_over_ours_default", bestTime[1] / ours);
+            r.put("ours_default_over_best", ours / bestTime[0]);
+            r.put("ours_default_over_gemm", ours / gemm);
+            rows.add(r);
+        }
+        t.append('\n');
+        json.put("e2e_at_a_glance", rows);
+        String title = "# callbacks4j benchmark results\n\n";
+        md.insert(md.indexOf(title) < 0 ? 0 : md.indexOf(title) + title.length(), t);
+    }
+
+    private static double finite(double v) {
+        return Double.isInfinite(v) ? Double.NaN : v;
+    }
+
+    private static String seconds(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.3f s", v);
+    }
+
+    private static String best(double time, String config) {
+        return config == null || Double.isInfinite(time) ? ""
+                : String.format(Locale.ROOT, "%.3f s (`%s`)", time, config);
+    }
+
+    /** What a configuration's rows say about its settings, for the list under the tables. */
+    private static String setting(Epoch e) {
+        String openblas = "OpenBLAS env " + e.openblas;
+        if (e.variant.startsWith("pytorch")) {
+            return "PyTorch, " + e.omp.replaceAll("/openblas.*", "") + " thread(s) (torch.set_num_threads, "
+                    + "OPENBLAS_NUM_THREADS" + e.omp.replaceAll("^[^/]*/openblas", "=") + "), " + openblas;
+        }
+        if (e.omp.startsWith("unset")) {
+            return "no thread variables (our trainer chooses; DL4J gets ND4J's defaults)"
+                    + (e.omp.contains("/openblas") ? ", OPENBLAS_NUM_THREADS=" + e.omp.replaceAll("^.*/openblas", "")
+                            : "")
+                    + ", " + openblas;
+        }
+        String threads = e.omp.contains("/openblas")
+                ? e.omp.replace("/openblas", ", OPENBLAS_NUM_THREADS=")
+                : e.omp;
+        return "OMP_NUM_THREADS=" + threads + ", " + openblas;
+    }
+
+    private static boolean isTorch(String config, List<Epoch> epochs) {
+        return epochs.stream().anyMatch(e -> e.config.equals(config) && e.variant.startsWith("pytorch"));
     }
 
     private static double[] measured(List<Epoch> epochs, String config, String network, String variant,

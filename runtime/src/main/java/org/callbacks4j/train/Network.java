@@ -1,5 +1,6 @@
 package org.callbacks4j.train;
 
+import org.callbacks4j.internal.train.HostAccuracy;
 import org.callbacks4j.model.Sequential;
 import org.nd4j.autodiff.loss.LossReduce;
 import org.nd4j.linalg.activations.IActivation;
@@ -173,7 +174,7 @@ final class Network {
                         Nd4j.exec(new EqualTo(f.diff, y, f.bool));
                         f.diff.assign(f.bool);
                         f.diff.mean(target, true, 1);
-                    } else {
+                    } else if (!HostAccuracy.categorical(out, y, target)) {
                         f.argIn[0] = out;
                         Nd4j.exec(new ArgMax(f.argIn, f.argPredicted, false, 1));
                         f.argIn[0] = y;

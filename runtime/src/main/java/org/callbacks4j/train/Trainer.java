@@ -9,6 +9,7 @@ import java.util.WeakHashMap;
 import org.callbacks4j.History;
 import org.callbacks4j.data.Dataset;
 import org.callbacks4j.internal.train.DataChecks;
+import org.callbacks4j.internal.train.NativeThreads;
 import org.callbacks4j.model.Activation;
 import org.callbacks4j.model.Sequential;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -35,9 +36,13 @@ public final class Trainer {
     private final List<String> metricNames;
     private final BuiltInMetric[] metrics;
     private final Map<Sequential, OptimizerState> states = Collections.synchronizedMap(new WeakHashMap<>());
+    private final int threads;
+    private final int blasThreads;
 
     private Trainer(Builder b) {
         this.loss = b.loss;
+        this.threads = b.threads;
+        this.blasThreads = b.blasThreads;
         this.optimizer = b.optimizer;
         this.metricNames = List.copyOf(b.metricNames);
         this.metrics = new BuiltInMetric[metricNames.size()];
@@ -109,6 +114,7 @@ public final class Trainer {
         Objects.requireNonNull(fit, "fit is null; pass e.g. Fit.epochs(10)");
         Objects.requireNonNull(callbacks, "callbacks array is null; pass no callbacks, or callback objects");
         checkModel(model);
+        useThreads(model, fit.batchSize());
         return new FitRun(this, model, data, fit, callbacks).run();
     }
 
@@ -121,6 +127,7 @@ public final class Trainer {
         Objects.requireNonNull(data, "data is null; pass a Dataset");
         checkModel(model);
         checkData("evaluation", data, model);
+        useThreads(model, 32);
         return FitRun.evaluate(this, model, data, 32);
     }
 
@@ -128,6 +135,24 @@ public final class Trainer {
     public INDArray predict(Sequential model, INDArray features) {
         Objects.requireNonNull(model, "model is null; pass a Sequential");
         return model.predict(features);
+    }
+
+    /**
+     * The thread count of ND4J's ops set on the builder, or 0: the trainer chooses (see {@link Builder#threads(int)}).
+     */
+    public int threads() {
+        return threads;
+    }
+
+    /** The thread count of OpenBLAS's products set on the builder, or 0: the trainer chooses. */
+    public int blasThreads() {
+        return blasThreads;
+    }
+
+    /** Sets ND4J's and OpenBLAS's thread counts for running {@code model} in batches of {@code batchSize}. */
+    private void useThreads(Sequential model, int batchSize) {
+        NativeThreads.apply(NativeThreads.choose(threads, blasThreads, System.getenv(),
+                Runtime.getRuntime().availableProcessors(), model, batchSize));
     }
 
     BuiltInMetric[] metricArray() {
@@ -160,7 +185,9 @@ public final class Trainer {
 
     @Override
     public String toString() {
-        return "Trainer(loss=" + loss + ", optimizer=" + optimizer + ", metrics=" + metricNames + ")";
+        return "Trainer(loss=" + loss + ", optimizer=" + optimizer + ", metrics=" + metricNames
+                + (threads > 0 ? ", threads=" + threads + (blasThreads != threads ? "/" + blasThreads : "") : "")
+                + ")";
     }
 
     /** Settings of a {@link Trainer} (Keras {@code compile}). */
@@ -169,6 +196,8 @@ public final class Trainer {
         private Loss loss;
         private Optimizer optimizer = RmsProp.lr(1e-3);
         private final List<String> metricNames = new ArrayList<>();
+        private int threads;
+        private int blasThreads;
 
         private Builder() {}
 
@@ -200,6 +229,35 @@ public final class Trainer {
                 }
                 metricNames.add(name);
             }
+            return this;
+        }
+
+        /**
+         * The native threads of ND4J's ops and of OpenBLAS's matrix products during {@code fit} and
+         * {@code evaluate}. Without this call the trainer chooses them from the cores and the layer sizes (one thread
+         * for ND4J's ops on layers of a few hundred units, where splitting them costs more than it saves; OpenBLAS
+         * threads for large products), keeping {@code OMP_NUM_THREADS} and {@code OPENBLAS_NUM_THREADS} where the
+         * user set them; the choice is logged at INFO. The settings are process-wide and stay set after the fit.
+         *
+         * @throws IllegalArgumentException if {@code n < 1}
+         */
+        public Builder threads(int n) {
+            return threads(n, n);
+        }
+
+        /**
+         * The threads of ND4J's own ops ({@code ops}) and of OpenBLAS's matrix products ({@code blas}) apart; see
+         * {@link #threads(int)}. One thread for the ops and several for OpenBLAS suits wide layers on small batches.
+         *
+         * @throws IllegalArgumentException if either is below 1
+         */
+        public Builder threads(int ops, int blas) {
+            if (ops < 1 || blas < 1) {
+                throw new IllegalArgumentException("threads " + (ops < 1 ? ops : blas) + " must be at least 1; leave "
+                        + "threads(..) out to let the trainer choose");
+            }
+            this.threads = ops;
+            this.blasThreads = blas;
             return this;
         }
 

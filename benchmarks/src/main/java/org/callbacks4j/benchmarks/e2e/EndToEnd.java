@@ -19,6 +19,7 @@ import org.callbacks4j.Logs;
 import org.callbacks4j.OnEpochEnd;
 import org.callbacks4j.TrainingContext;
 import org.callbacks4j.data.Dataset;
+import org.callbacks4j.internal.train.NativeThreads;
 import org.callbacks4j.model.Activation;
 import org.callbacks4j.model.Sequential;
 import org.callbacks4j.train.Adam;
@@ -40,11 +41,14 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * java -cp ... org.callbacks4j.benchmarks.e2e.EndToEnd --out DIR --config omp1-env [--epochs 5]
  *     [--warmup-epochs 2] [--warmup-batches 64]
  *     [--networks 784-256-10,784-512-256-10] [--variants ours-none,ours-full,dl4j,gemm] [--accuracy-epochs 15]
- *     [--data /usr/share/datasets/fashion-mnist] [--rows N] [--budget-s S] [--blas-threads N] [--smoke]
+ *     [--data /usr/share/datasets/fashion-mnist] [--rows N] [--budget-s S] [--smoke]
  * </pre>
  *
- * <p>{@code --blas-threads N}: OpenBLAS's own thread count for the gemms, set apart from OMP_NUM_THREADS (which then
- * governs ND4J's own ops only); recorded as {@code <omp>/openblas<N>} in the {@code omp_threads} column.
+ * <p>Threads: our trainer chooses its own (ND4J's ops and OpenBLAS) unless OMP_NUM_THREADS or OPENBLAS_NUM_THREADS
+ * is set, which it keeps (see the runtime's {@code NativeThreads}). The gemm bound runs with the trainer's settings
+ * for the same network; DL4J with ND4J's own, as a DL4J user gets them (ND4J applies OMP_NUM_THREADS when it loads;
+ * OPENBLAS_NUM_THREADS, which ND4J would override, is applied here for DL4J too). The {@code omp_threads} column
+ * records the variables: {@code <OMP_NUM_THREADS>[/openblas<OPENBLAS_NUM_THREADS>]}, {@code unset} for neither.
  *
  * <p>Warm-up: before its measured epochs, each variant runs {@code --warmup-epochs} epochs over the first
  * {@code --warmup-batches} batches, on a fresh model (JIT and ND4J warm, without paying for whole warm-up epochs).
@@ -74,12 +78,19 @@ public final class EndToEnd {
     private int trainBatches;
     private long budgetNanos;
 
+    /** ND4J's thread settings when it loaded: DL4J runs with these. */
+    private int[] nd4jDefaults;
+
     private EndToEnd(Path out, String config, Writer csv, int blasThreads) {
         this.out = out;
         this.config = config;
         this.csv = csv;
         this.ompThreads = System.getenv().getOrDefault("OMP_NUM_THREADS", "unset")
                 + (blasThreads > 0 ? "/openblas" + blasThreads : "");
+        this.nd4jDefaults = NativeThreads.current();
+        if (blasThreads > 0) {
+            nd4jDefaults[2] = blasThreads;
+        }
         String coretype = System.getenv("OPENBLAS_CORETYPE");
         String l2 = System.getenv("OPENBLAS_L2_SIZE");
         this.openblasEnv = coretype == null && l2 == null ? "unset"
@@ -97,10 +108,7 @@ public final class EndToEnd {
         int accuracyEpochs = Integer.parseInt(opt.getOrDefault("accuracy-epochs", smoke ? "2" : "0"));
         int rows = Integer.parseInt(opt.getOrDefault("rows", smoke ? "2048" : "0"));
         double budgetSeconds = Double.parseDouble(opt.getOrDefault("budget-s", "0"));
-        int blasThreads = Integer.parseInt(opt.getOrDefault("blas-threads", "0"));
-        if (blasThreads > 0) {
-            Nd4j.factory().blas().setMaxThreads(blasThreads);
-        }
+        int blasThreads = Integer.parseInt(System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "0").strip());
         List<String> networks = List.of(opt.getOrDefault("networks", "784-256-10,784-512-256-10").split(","));
         List<String> variants = List.of(opt.getOrDefault("variants", "ours-none,ours-full,dl4j,gemm").split(","));
         Path dataDir = Path.of(opt.getOrDefault("data", FashionMnist.DEFAULT_DIR.toString()));
@@ -226,6 +234,9 @@ public final class EndToEnd {
 
     private void dl4j(String network, int[] widths, INDArray x, INDArray y, INDArray testX, INDArray testY,
             int epochs, boolean smoke) throws IOException {
+        NativeThreads.apply(new NativeThreads.Choice(nd4jDefaults[0], nd4jDefaults[2], "benchmark", "benchmark"));
+        System.out.printf(Locale.ROOT, "  dl4j threads: ND4J ops %d, OpenBLAS %d (ND4J's settings)%n",
+                nd4jDefaults[0], nd4jDefaults[2]);
         EpochTimes warm = dl4jEpochs(new Dl4jBaseline(widths, head(x), head(y), BATCH_SIZE, SEED), warmupEpochs, 0);
         Dl4jBaseline dl4j = new Dl4jBaseline(widths, x, y, BATCH_SIZE, SEED);
         EpochTimes times = dl4jEpochs(dl4j, epochs, budgetNanos);
@@ -244,6 +255,7 @@ public final class EndToEnd {
     }
 
     private void gemm(String network, int[] widths, INDArray x, int epochs) throws IOException {
+        System.out.println("  gemm threads: " + NativeThreads.applyDefault(model(widths), BATCH_SIZE));
         EpochTimes warm = gemmEpochs(new GemmBound(widths, head(x), BATCH_SIZE), warmupEpochs, 0);
         EpochTimes times = gemmEpochs(new GemmBound(widths, x, BATCH_SIZE), epochs, budgetNanos);
         record(network, "gemm", warm, times, null, null);

@@ -4,6 +4,7 @@ import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Locale;
+import org.callbacks4j.internal.train.HostAccuracy;
 import org.callbacks4j.model.Activation;
 import org.callbacks4j.model.Sequential;
 import org.callbacks4j.train.Loss;
@@ -18,6 +19,7 @@ import org.nd4j.linalg.api.ops.impl.indexaccum.custom.ArgMax;
 import org.nd4j.linalg.api.ops.impl.loss.SoftmaxCrossEntropyLoss;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.api.ops.impl.transforms.ReluLayer;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.EqualTo;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.XwPlusB;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
@@ -157,6 +159,22 @@ public final class OpCosts {
                 });
         compare("params -= update", "subi", 1000, () -> flat.subi(update),
                 "BLAS axpy", 1000, () -> Nd4j.getBlasWrapper().level1().axpy(params, -1.0, update, flat));
+        INDArray expected = Nd4j.create(DataType.INT64, rows);
+        INDArray hits = Nd4j.create(DataType.BOOL, rows);
+        INDArray hitColumn = hits.reshape(rows, 1);
+        INDArray accuracyColumn = Nd4j.create(DataType.FLOAT, 60_000, 1);
+        INDArray accuracyBatch = accuracyColumn.get(NDArrayIndex.interval(128, 128 + rows), NDArrayIndex.all());
+        compare("accuracy, 128 rows", "two ArgMax, EqualTo, cast into the metric column", 2000, () -> {
+                    Nd4j.exec(new ArgMax(new INDArray[] {a2}, new INDArray[] {predicted}, false, 1));
+                    Nd4j.exec(new ArgMax(new INDArray[] {y}, new INDArray[] {expected}, false, 1));
+                    Nd4j.exec(new EqualTo(predicted, expected, hits));
+                    accuracyBatch.assign(hitColumn);
+                },
+                "HostAccuracy: a Java loop on ND4J's memory", 2000, () -> {
+                    if (!HostAccuracy.categorical(a2, y, accuracyBatch)) {
+                        throw new IllegalStateException("HostAccuracy refused dense float32 arrays");
+                    }
+                });
         System.out.println();
         System.out.println("| other calls | median | heap |");
         System.out.println("|---|---|---|");
