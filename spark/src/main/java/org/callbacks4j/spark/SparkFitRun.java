@@ -1,0 +1,559 @@
+package org.callbacks4j.spark;
+
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+import org.callbacks4j.History;
+import org.callbacks4j.Logs;
+import org.callbacks4j.TrainingContext;
+import org.callbacks4j.data.Dataset;
+import org.callbacks4j.dispatch.CallbackDispatcher;
+import org.callbacks4j.dispatch.Dispatchers;
+import org.callbacks4j.dispatch.FitPlan;
+import org.callbacks4j.dispatch.Hooks;
+import org.callbacks4j.io.NativeFloats;
+import org.callbacks4j.model.Sequential;
+import org.callbacks4j.progress.ProgbarLogger;
+import org.callbacks4j.train.Checkpoints;
+import org.callbacks4j.train.Fit;
+import org.callbacks4j.train.OptimizerState;
+import org.callbacks4j.train.SavedTraining;
+import org.callbacks4j.train.ShardTrainer;
+import org.callbacks4j.train.SlotLogs;
+import org.callbacks4j.train.Trainer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Spark fit, on the driver: the Keras 3 loop of {@code Trainer.fit} with each batch step replaced by a
+ * synchronisation round (every partition runs {@code syncEvery} local steps from the broadcast parameters and optimizer
+ * state; the driver averages them, weighted by rows, through {@code treeAggregate}). The callbacks run here, once, with
+ * the global values.
+ */
+final class SparkFitRun {
+
+    private static final Logger log = LoggerFactory.getLogger(SparkFitRun.class);
+
+    private final Trainer trainer;
+    private final Sequential model;
+    private final Fit fit;
+    private final int syncEvery;
+    private final int treeDepth;
+    private final Recipe recipe;
+    private final JavaSparkContext sc;
+    private final OptimizerState optimizer;
+    private final CallbackDispatcher[] dispatchers;
+    private final int hooks;
+    private final SparkContextView context;
+
+    private final JavaRDD<Shard> trainShards;
+    private final int partitions;
+    private final int trainRows;
+    private final int rounds;
+    private final JavaRDD<Shard> validationShards;
+    private final int validationRows;
+
+    private final int metricCount;
+    private final SlotLogs epochLogs;
+    private final SlotLogs batchLogs;
+    private final SlotLogs finalLogs;
+    private final SlotLogs progressLogs;
+    private final int lossSlot;
+    private final int[] metricSlots;
+    private final int valLossSlot;
+    private final int[] valMetricSlots;
+    private final INDArray lossVector;
+    private final INDArray[] metricVectors;
+    private final INDArray valLossVector;
+    private final INDArray[] valMetricVectors;
+    private final ProgbarLogger progbar;
+    private final Plan plan;
+    private History.Recorder history = History.recorder();
+    /** Bytes of the last round's broadcast and of its partitions' results (BENCHMARKS.md). */
+    long lastBroadcastBytes;
+    long lastResultBytes;
+
+    SparkFitRun(Trainer trainer, Sequential model, JavaRDD<Example> data, JavaRDD<Example> validation, Fit fit,
+            int syncEvery, int treeDepth, Object[] callbacks) {
+        this.trainer = trainer;
+        this.model = model;
+        this.fit = fit;
+        this.syncEvery = syncEvery;
+        this.treeDepth = treeDepth;
+        this.sc = JavaSparkContext.fromSparkContext(data.context());
+
+        this.dispatchers = new CallbackDispatcher[callbacks.length];
+        int mask = 0;
+        for (int i = 0; i < callbacks.length; i++) {
+            if (callbacks[i] == null) {
+                throw new IllegalArgumentException(
+                        "callback " + i + " is null; pass instances of classes with hook methods, or leave it out");
+            }
+            dispatchers[i] = Dispatchers.of(callbacks[i]);
+            mask |= dispatchers[i].hooks();
+        }
+        this.hooks = mask;
+
+        if (fit.validationSplit().isPresent()) {
+            throw new IllegalArgumentException("validationSplit(" + fit.validationSplit().getAsDouble() + ") has no "
+                    + "row order to split on in a Spark data set; pass the validation rows as their own RDD "
+                    + "(SparkTrainer.fit(model, train, validation, fit, ..); JavaRDD.randomSplit makes one) or "
+                    + "Fit.validationData(..)");
+        }
+        new ShardTrainer(trainer, model); // checks the model against the loss before any Spark work
+        this.recipe = new Recipe(UUID.randomUUID().toString(), model, trainer, fit, syncEvery);
+        this.metricCount = trainer.metrics().size();
+        this.optimizer = trainer.optimizerState(model);
+
+        this.trainShards = shards(data, "training");
+        this.partitions = trainShards.getNumPartitions();
+        int[] rows = rowsPerPartition(trainShards, "training");
+        int total = 0;
+        int maxBatches = 0;
+        for (int r : rows) {
+            total += r;
+            maxBatches = Math.max(maxBatches, recipe.batches(r));
+        }
+        if (total == 0) {
+            release();
+            throw new IllegalArgumentException("training data has no rows; pass at least one example");
+        }
+        this.trainRows = total;
+        this.rounds = (maxBatches + syncEvery - 1) / syncEvery;
+
+        JavaRDD<Example> validationSource = validation;
+        if (validationSource == null && fit.validationData().isPresent()) {
+            validationSource = SparkData.parallelize(sc, fit.validationData().get(), partitions);
+        }
+        if (validationSource != null) {
+            this.validationShards = shards(validationSource, "validation");
+            int valTotal = 0;
+            for (int r : rowsPerPartition(validationShards, "validation")) {
+                valTotal += r;
+            }
+            if (valTotal == 0) {
+                release();
+                throw new IllegalArgumentException("validation data has no rows; pass at least one example or no "
+                        + "validation data");
+            }
+            this.validationRows = valTotal;
+        } else {
+            this.validationShards = null;
+            this.validationRows = 0;
+        }
+        this.context = new SparkContextView(model, optimizer, fit, rounds);
+
+        List<String> names = new ArrayList<>();
+        names.add("loss");
+        names.addAll(trainer.metrics());
+        if (validationShards != null) {
+            names.add("val_loss");
+            for (String m : trainer.metrics()) {
+                names.add("val_" + m);
+            }
+        }
+        this.epochLogs = new SlotLogs(names);
+        this.plan = new Plan();
+        try {
+            for (CallbackDispatcher d : dispatchers) {
+                d.prepare(plan);
+            }
+        } catch (RuntimeException e) {
+            release();
+            throw e;
+        }
+        plan.preparing = false;
+        this.batchLogs = new SlotLogs(epochLogs);
+        this.finalLogs = new SlotLogs(epochLogs);
+        this.progressLogs = new SlotLogs(epochLogs);
+        this.lossSlot = epochLogs.slot("loss");
+        this.metricSlots = new int[metricCount];
+        this.valMetricSlots = new int[metricCount];
+        for (int k = 0; k < metricCount; k++) {
+            metricSlots[k] = epochLogs.slot(trainer.metrics().get(k));
+            valMetricSlots[k] = epochLogs.slot("val_" + trainer.metrics().get(k));
+        }
+        this.valLossSlot = epochLogs.slot("val_loss");
+        this.lossVector = Nd4j.create(DataType.FLOAT, trainRows, 1);
+        this.metricVectors = vectors(trainRows);
+        this.valLossVector = validationRows == 0 ? null : Nd4j.create(DataType.FLOAT, validationRows, 1);
+        this.valMetricVectors = validationRows == 0 ? null : vectors(validationRows);
+        this.progbar = ProgbarLogger.create(fit.verbose(), fit.progressOutput(), fit.progressTerminal());
+    }
+
+    private INDArray[] vectors(int rows) {
+        INDArray[] out = new INDArray[metricCount];
+        for (int k = 0; k < metricCount; k++) {
+            out[k] = Nd4j.create(DataType.FLOAT, rows, 1);
+        }
+        return out;
+    }
+
+    /** The examples of each partition as one cached {@link Shard}. */
+    private JavaRDD<Shard> shards(JavaRDD<Example> data, String what) {
+        int fw = model.inputWidth();
+        int lw = model.outputWidth();
+        return data.mapPartitionsWithIndex((p, it) -> List.of(Shard.of(p, it, fw, lw)).iterator(), true)
+                .setName("callbacks4j " + what + " shards")
+                .persist(StorageLevel.MEMORY_AND_DISK());
+    }
+
+    /**
+     * Caches the shards (one job) and checks every partition as {@code Trainer.fit} checks its data; returns the rows
+     * per partition.
+     *
+     * @throws IllegalArgumentException naming the partition, the row and the fix
+     */
+    private int[] rowsPerPartition(JavaRDD<Shard> shards, String what) {
+        Recipe r = recipe;
+        List<String> reports = shards.mapPartitionsWithIndex((p, it) -> {
+            Shard s = it.next();
+            String problem = s.problem;
+            if (problem == null && s.rows > 0) {
+                try {
+                    new ShardTrainer(r.trainer(), r.model()).checkData(what + " partition " + p, Dataset.of(
+                            Nd4j.createFromArray(s.x).reshape(s.rows, s.featureWidth),
+                            Nd4j.createFromArray(s.y).reshape(s.rows, s.labelWidth)));
+                } catch (IllegalArgumentException e) {
+                    problem = e.getMessage();
+                }
+            }
+            return List.of(problem == null ? Integer.toString(s.rows) : "!" + problem).iterator();
+        }, true).collect();
+        int[] rows = new int[reports.size()];
+        for (int p = 0; p < rows.length; p++) {
+            String report = reports.get(p);
+            if (report.startsWith("!")) {
+                release();
+                throw new IllegalArgumentException(what + " data: " + report.substring(1));
+            }
+            rows[p] = Integer.parseInt(report);
+        }
+        return rows;
+    }
+
+    History run() {
+        try {
+            return train();
+        } finally {
+            release();
+        }
+    }
+
+    private void release() {
+        if (trainShards != null) {
+            trainShards.unpersist(false);
+        }
+        if (validationShards != null) {
+            validationShards.unpersist(false);
+        }
+        ShardWorker.forget(recipe.fitId);
+    }
+
+    private History train() {
+        if (has(Hooks.TRAIN_BEGIN)) {
+            for (CallbackDispatcher d : dispatchers) {
+                d.onTrainBegin(context);
+            }
+        }
+        for (int epoch = fit.initialEpoch(); epoch < fit.epochs(); epoch++) {
+            context.epoch(epoch);
+            epochLogs.clear();
+            if (has(Hooks.EPOCH_BEGIN)) {
+                for (CallbackDispatcher d : dispatchers) {
+                    d.onEpochBegin(epoch, context);
+                }
+            }
+            progbar.onEpochBegin(epoch, fit.epochs(), rounds);
+            int[] done = trainEpoch(epoch);
+            int rowsRun = done[0];
+            putMeans(epochLogs, lossVector, metricVectors, lossSlot, metricSlots, rowsRun, trainRows);
+            if (validationShards != null) {
+                validate(epoch);
+                putMeans(epochLogs, valLossVector, valMetricVectors, valLossSlot, valMetricSlots, validationRows,
+                        validationRows);
+            }
+            finalLogs.copyFrom(epochLogs);
+            if (validationShards != null && has(Hooks.VALIDATION_END)) {
+                for (CallbackDispatcher d : dispatchers) {
+                    d.onValidationEnd(epoch, epochLogs, context);
+                }
+            }
+            if (has(Hooks.EPOCH_END)) {
+                for (CallbackDispatcher d : dispatchers) {
+                    d.onEpochEnd(epoch, epochLogs, context);
+                }
+            }
+            history.record(epoch, epochLogs);
+            progbar.onEpochEnd(epoch, done[1], epochLogs);
+            if (context.isStopRequested()) {
+                break;
+            }
+        }
+        if (has(Hooks.TRAIN_END)) {
+            for (CallbackDispatcher d : dispatchers) {
+                d.onTrainEnd(finalLogs, context);
+            }
+        }
+        if (context.stoppedBy() != null) {
+            history.stopped(context.stoppedBy(), context.stopEpoch());
+        }
+        for (Supplier<History.EarlyStoppingOutcome> outcome : plan.outcomes) {
+            history.earlyStopping(outcome.get());
+        }
+        return history.build();
+    }
+
+    /** The rounds of one epoch; returns the training rows and the rounds run. */
+    private int[] trainEpoch(int epoch) {
+        boolean batchBegin = has(Hooks.BATCH_BEGIN);
+        boolean batchEnd = has(Hooks.BATCH_END);
+        boolean batchValues = batchEnd && has(Hooks.BATCH_LOGS);
+        if (batchValues) {
+            batchLogs.clear();
+        }
+        double runningLoss = 0;
+        double[] runningMetrics = new double[metricCount];
+        int rowsRun = 0;
+        int roundsRun = 0;
+        FloatBuffer lossOut = NativeFloats.view(lossVector);
+        FloatBuffer[] metricOut = new FloatBuffer[metricCount];
+        for (int k = 0; k < metricCount; k++) {
+            metricOut[k] = NativeFloats.view(metricVectors[k]);
+        }
+        for (int r = 0; r < rounds; r++) {
+            if (batchBegin) {
+                for (CallbackDispatcher d : dispatchers) {
+                    d.onBatchBegin(epoch, r, context);
+                }
+            }
+            RoundSum sum = runRound(epoch, r);
+            float[] params = sum.params();
+            if (params != null) {
+                model.setParams(Nd4j.createFromArray(params));
+                optimizer.restore(Nd4j.createFromArray(sum.state()), optimizer.iterations() + sum.maxSteps());
+            }
+            for (Part p : sum.parts()) {
+                lossOut.put(rowsRun, p.loss);
+                for (int k = 0; k < metricCount; k++) {
+                    metricOut[k].put(rowsRun, p.metrics[k]);
+                }
+                if (batchValues) {
+                    for (float v : p.loss) {
+                        runningLoss += v;
+                    }
+                    for (int k = 0; k < metricCount; k++) {
+                        for (float v : p.metrics[k]) {
+                            runningMetrics[k] += v;
+                        }
+                    }
+                }
+                rowsRun += p.rows;
+            }
+            roundsRun++;
+            if (progbar.redrawDue()) {
+                putMeans(progressLogs, lossVector, metricVectors, lossSlot, metricSlots, rowsRun, trainRows);
+                progbar.update(r + 1, progressLogs);
+            }
+            if (batchEnd) {
+                if (batchValues) {
+                    batchLogs.put(lossSlot, runningLoss / rowsRun);
+                    for (int k = 0; k < metricCount; k++) {
+                        batchLogs.put(metricSlots[k], runningMetrics[k] / rowsRun);
+                    }
+                }
+                for (CallbackDispatcher d : dispatchers) {
+                    d.onBatchEnd(epoch, r, batchLogs, context);
+                }
+            }
+            if (context.isStopRequested()) {
+                break;
+            }
+        }
+        return new int[] {rowsRun, roundsRun};
+    }
+
+    /** One synchronisation round: broadcast, local steps on every partition, the row-weighted average. */
+    private RoundSum runRound(int epoch, int round) {
+        Round input = new Round(epoch, round, model.params().toFloatVector(), optimizer.flat().toFloatVector(),
+                optimizer.iterations(), optimizer.learningRate());
+        lastBroadcastBytes = 4L * (input.params.length + input.state.length);
+        Broadcast<Round> broadcast = sc.broadcast(input);
+        try {
+            Recipe r = recipe;
+            int count = partitions;
+            RoundSum sum = trainShards
+                    .mapPartitionsWithIndex((p, it) -> ShardWorker.train(r, broadcast.value(), p, it), true)
+                    .treeAggregate(new RoundSum(count), RoundSum::add, RoundSum::merge, treeDepth);
+            lastResultBytes = partitions * lastBroadcastBytes + 4L * (1 + metricCount) * sum.rows();
+            return sum;
+        } finally {
+            broadcast.destroy(false);
+        }
+    }
+
+    /** The validation pass, distributed: per-example values into the validation vectors, in partition order. */
+    private void validate(int epoch) {
+        Round input = new Round(epoch, -1, model.params().toFloatVector(), new float[0], 0, 0);
+        Broadcast<Round> broadcast = sc.broadcast(input);
+        try {
+            Recipe r = recipe;
+            List<Part> parts = validationShards
+                    .mapPartitionsWithIndex((p, it) -> ShardWorker.evaluate(r, broadcast.value(), p, it), true)
+                    .collect();
+            FloatBuffer lossOut = NativeFloats.view(valLossVector);
+            int at = 0;
+            for (Part p : parts) {
+                lossOut.put(at, p.loss);
+                for (int k = 0; k < metricCount; k++) {
+                    NativeFloats.view(valMetricVectors[k]).put(at, p.metrics[k]);
+                }
+                at += p.rows;
+            }
+        } finally {
+            broadcast.destroy(false);
+        }
+    }
+
+    /** Example-weighted means over the first {@code rowsRun} rows, summed by ND4J as {@code Trainer.fit} sums. */
+    private static void putMeans(SlotLogs logs, INDArray loss, INDArray[] metrics, int lossSlot, int[] metricSlots,
+            int rowsRun, int rows) {
+        logs.put(lossSlot, sum(loss, rowsRun, rows) / rowsRun);
+        for (int k = 0; k < metricSlots.length; k++) {
+            logs.put(metricSlots[k], sum(metrics[k], rowsRun, rows) / rowsRun);
+        }
+    }
+
+    private static double sum(INDArray vector, int rowsRun, int rows) {
+        INDArray part = rowsRun == rows ? vector : vector.get(NDArrayIndex.interval(0, rowsRun), NDArrayIndex.all());
+        return part.sumNumber().doubleValue();
+    }
+
+    private boolean has(int hook) {
+        return (hooks & hook) != 0;
+    }
+
+    int partitions() {
+        return partitions;
+    }
+
+    int rounds() {
+        return rounds;
+    }
+
+    /** The {@link FitPlan} of a Spark fit: the driver's logs, and the services built-in policies use, on the driver. */
+    private final class Plan implements FitPlan {
+
+        boolean preparing = true;
+        final List<Supplier<History.EarlyStoppingOutcome>> outcomes = new ArrayList<>();
+
+        @Override
+        public Logs logs() {
+            return epochLogs;
+        }
+
+        @Override
+        public int defineMetric(String name) {
+            checkPreparing("defineMetric");
+            if (name == null || name.isEmpty()) {
+                throw new IllegalArgumentException("a metric name must not be empty");
+            }
+            return epochLogs.define(name);
+        }
+
+        @Override
+        public void set(int slot, double value) {
+            if (slot < 0 || slot >= epochLogs.slotCount()) {
+                throw new IllegalArgumentException("slot " + slot + " is not a slot of this fit's logs; use the slot "
+                        + "defineMetric(..) returned");
+            }
+            epochLogs.put(slot, value);
+        }
+
+        @Override
+        public boolean hasValidation() {
+            return validationShards != null;
+        }
+
+        @Override
+        public TrainingContext context() {
+            return context;
+        }
+
+        @Override
+        public List<String> metricNames() {
+            List<String> all = new ArrayList<>(epochLogs.slotCount());
+            for (int i = 0; i < epochLogs.slotCount(); i++) {
+                all.add(epochLogs.name(i));
+            }
+            all.sort(null);
+            return all;
+        }
+
+        @Override
+        public void stopTraining(String stoppedBy) {
+            context.requestStop(Objects.requireNonNull(stoppedBy, "stoppedBy"));
+        }
+
+        @Override
+        public void reportOutcome(Supplier<History.EarlyStoppingOutcome> outcome) {
+            checkPreparing("reportOutcome");
+            outcomes.add(Objects.requireNonNull(outcome, "outcome"));
+        }
+
+        @Override
+        public void onPredictions(PredictionListener listener) {
+            throw new IllegalStateException("a metric computed from all predictions (PredictionMetric) needs every "
+                    + "output on one machine, which a Spark fit does not gather; compute it after fit with "
+                    + "Sequential.predict on the rows you need, or train with Trainer.fit");
+        }
+
+        @Override
+        public void saveCheckpoint(Path file, boolean weightsOnly, int epoch, int batch, Logs logs)
+                throws IOException {
+            SavedTraining.OptimizerSnapshot state = weightsOnly ? null : new SavedTraining.OptimizerSnapshot(
+                    optimizer.optimizer(), trainer.optimizer().toString(), optimizer.flat(), optimizer.iterations(),
+                    optimizer.learningRate());
+            Checkpoints.save(file, new SavedTraining(Checkpoints.FORMAT_VERSION, model, state, epoch, batch,
+                    logs.toMap(), trainer.loss().name(), trainer.metrics()));
+        }
+
+        @Override
+        public long iterations() {
+            return optimizer.iterations();
+        }
+
+        @Override
+        public void backupAndRestore(Path dir, int saveFreq, boolean deleteBackup) {
+            throw new IllegalStateException("@BackupAndRestore(\"" + dir + "\") is not supported by SparkTrainer yet; "
+                    + "save full checkpoints with @Checkpoint and resume with Fit.initialEpoch(..)");
+        }
+
+        private void checkPreparing(String method) {
+            if (!preparing) {
+                throw new IllegalStateException("FitPlan." + method + "(..) is only allowed in prepare(..), before "
+                        + "training starts");
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SparkFitRun(partitions=" + partitions + ", rounds/epoch=" + rounds + ", syncEvery=" + syncEvery + ", "
+                + Arrays.toString(new int[] {trainRows, validationRows}) + ")";
+    }
+}

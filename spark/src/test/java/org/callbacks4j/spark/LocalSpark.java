@@ -1,0 +1,29 @@
+package org.callbacks4j.spark;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/** One Spark context in local mode for every test of the JVM ({@code local[2]}: two executor threads). */
+final class LocalSpark {
+
+    private static JavaSparkContext context;
+
+    private LocalSpark() {}
+
+    static synchronized JavaSparkContext context() {
+        if (context == null) {
+            SparkConf conf = new SparkConf()
+                    .setMaster("local[2]")
+                    .setAppName("callbacks4j-spark-tests")
+                    .set("spark.ui.enabled", "false")
+                    .set("spark.driver.host", "127.0.0.1")
+                    .set("spark.driver.bindAddress", "127.0.0.1")
+                    .set("spark.sql.shuffle.partitions", "2");
+            context = new JavaSparkContext(conf);
+            context.setLogLevel("WARN");
+            JavaSparkContext started = context;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::stop));
+        }
+        return context;
+    }
+}
