@@ -86,6 +86,13 @@ final class SparkContextView implements TrainingContext {
         return model;
     }
 
+    /** Puts back a stop request saved in a backup ({@code by} null: none). */
+    void restoreStop(String by, int epoch) {
+        stopRequested = by != null;
+        stoppedBy = by;
+        stopEpoch = by == null ? -1 : epoch;
+    }
+
     void epoch(int epoch) {
         this.epoch = epoch;
     }

@@ -24,6 +24,11 @@ import org.callbacks4j.dispatch.Hooks;
 import org.callbacks4j.io.NativeFloats;
 import org.callbacks4j.model.Sequential;
 import org.callbacks4j.progress.ProgbarLogger;
+import org.callbacks4j.state.StateReader;
+import org.callbacks4j.state.StateWriter;
+import org.callbacks4j.state.Stateful;
+import org.callbacks4j.train.BackupFolder;
+import org.callbacks4j.train.Backups;
 import org.callbacks4j.train.Checkpoints;
 import org.callbacks4j.train.Fit;
 import org.callbacks4j.train.OptimizerState;
@@ -83,6 +88,17 @@ final class SparkFitRun {
     private final ProgbarLogger progbar;
     private final Plan plan;
     private History.Recorder history = History.recorder();
+    private double runningLoss;
+    private double[] runningMetrics;
+
+    // @BackupAndRestore: the objects given to fit (their state is saved), the folder (null without one).
+    private final Object[] callbackObjects;
+    private BackupFolder backup;
+    private String backupConfiguration;
+    private boolean resuming;
+    private int roundsSinceBackup;
+    /** Rows and a checksum of each partition's examples, in the backup configuration: a resume needs the same. */
+    private final List<String> partitionDigests = new ArrayList<>();
     /** Bytes of the last round's broadcast and of its partitions' results (BENCHMARKS.md). */
     long lastBroadcastBytes;
     long lastResultBytes;
@@ -96,6 +112,7 @@ final class SparkFitRun {
         this.treeDepth = treeDepth;
         this.sc = JavaSparkContext.fromSparkContext(data.context());
 
+        this.callbackObjects = callbacks.clone();
         this.dispatchers = new CallbackDispatcher[callbacks.length];
         int mask = 0;
         for (int i = 0; i < callbacks.length; i++) {
@@ -177,6 +194,8 @@ final class SparkFitRun {
             throw e;
         }
         plan.preparing = false;
+        this.backupConfiguration = backup == null ? null : configuration();
+        this.runningMetrics = new double[metricCount];
         this.batchLogs = new SlotLogs(epochLogs);
         this.finalLogs = new SlotLogs(epochLogs);
         this.progressLogs = new SlotLogs(epochLogs);
@@ -232,7 +251,14 @@ final class SparkFitRun {
                     problem = e.getMessage();
                 }
             }
-            return List.of(problem == null ? Integer.toString(s.rows) : "!" + problem).iterator();
+            if (problem != null) {
+                return List.of("!" + problem).iterator();
+            }
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(4 * (s.x.length + s.y.length));
+            bytes.asFloatBuffer().put(s.x).put(s.y);
+            crc.update(bytes.array());
+            return List.of(s.rows + ":" + String.format("%08x", crc.getValue())).iterator();
         }, true).collect();
         int[] rows = new int[reports.size()];
         for (int p = 0; p < rows.length; p++) {
@@ -241,7 +267,8 @@ final class SparkFitRun {
                 release();
                 throw new IllegalArgumentException(what + " data: " + report.substring(1));
             }
-            rows[p] = Integer.parseInt(report);
+            rows[p] = Integer.parseInt(report.substring(0, report.indexOf(':')));
+            partitionDigests.add(what + " partition " + p + ": " + report.replace(":", " rows, crc32c "));
         }
         return rows;
     }
@@ -265,21 +292,30 @@ final class SparkFitRun {
     }
 
     private History train() {
+        // A backup puts everything back before any hook runs; the loop then continues where it was saved.
+        int[] resumed = backup == null ? null : restore();
+        int firstEpoch = resumed == null ? fit.initialEpoch() : resumed[0];
+        int resumedRounds = resumed == null ? 0 : resumed[1];
+        boolean ended = resumed != null && resumed[3] != 0;
         if (has(Hooks.TRAIN_BEGIN)) {
             for (CallbackDispatcher d : dispatchers) {
                 d.onTrainBegin(context);
             }
         }
-        for (int epoch = fit.initialEpoch(); epoch < fit.epochs(); epoch++) {
+        if (backup != null && resumed == null) {
+            saveBackup(firstEpoch, 0, 0, false);
+        }
+        for (int epoch = firstEpoch; !ended && epoch < fit.epochs(); epoch++) {
+            boolean midEpoch = epoch == firstEpoch && resumedRounds > 0;
             context.epoch(epoch);
             epochLogs.clear();
-            if (has(Hooks.EPOCH_BEGIN)) {
+            if (has(Hooks.EPOCH_BEGIN) && !midEpoch) {
                 for (CallbackDispatcher d : dispatchers) {
                     d.onEpochBegin(epoch, context);
                 }
             }
             progbar.onEpochBegin(epoch, fit.epochs(), rounds);
-            int[] done = trainEpoch(epoch);
+            int[] done = trainEpoch(epoch, midEpoch ? resumedRounds : 0, midEpoch ? resumed[2] : 0);
             int rowsRun = done[0];
             putMeans(epochLogs, lossVector, metricVectors, lossSlot, metricSlots, rowsRun, trainRows);
             if (validationShards != null) {
@@ -300,6 +336,9 @@ final class SparkFitRun {
             }
             history.record(epoch, epochLogs);
             progbar.onEpochEnd(epoch, done[1], epochLogs);
+            if (backup != null && backup.saveFreq() == 0) {
+                saveBackup(epoch + 1, 0, 0, context.isStopRequested());
+            }
             if (context.isStopRequested()) {
                 break;
             }
@@ -308,6 +347,9 @@ final class SparkFitRun {
             for (CallbackDispatcher d : dispatchers) {
                 d.onTrainEnd(finalLogs, context);
             }
+        }
+        if (backup != null) {
+            backup.finish();
         }
         if (context.stoppedBy() != null) {
             history.stopped(context.stoppedBy(), context.stopEpoch());
@@ -319,23 +361,27 @@ final class SparkFitRun {
     }
 
     /** The rounds of one epoch; returns the training rows and the rounds run. */
-    private int[] trainEpoch(int epoch) {
+    private int[] trainEpoch(int epoch, int firstRound, int rowsBefore) {
         boolean batchBegin = has(Hooks.BATCH_BEGIN);
         boolean batchEnd = has(Hooks.BATCH_END);
         boolean batchValues = batchEnd && has(Hooks.BATCH_LOGS);
         if (batchValues) {
             batchLogs.clear();
         }
-        double runningLoss = 0;
-        double[] runningMetrics = new double[metricCount];
-        int rowsRun = 0;
-        int roundsRun = 0;
+        if (firstRound == 0) {
+            runningLoss = 0;
+            Arrays.fill(runningMetrics, 0);
+        } else if (context.isStopRequested()) {
+            return new int[] {rowsBefore, firstRound}; // the backup was taken after the round that asked to stop
+        }
+        int rowsRun = rowsBefore;
+        int roundsRun = firstRound;
         FloatBuffer lossOut = NativeFloats.view(lossVector);
         FloatBuffer[] metricOut = new FloatBuffer[metricCount];
         for (int k = 0; k < metricCount; k++) {
             metricOut[k] = NativeFloats.view(metricVectors[k]);
         }
-        for (int r = 0; r < rounds; r++) {
+        for (int r = firstRound; r < rounds; r++) {
             if (batchBegin) {
                 for (CallbackDispatcher d : dispatchers) {
                     d.onBatchBegin(epoch, r, context);
@@ -379,6 +425,10 @@ final class SparkFitRun {
                 for (CallbackDispatcher d : dispatchers) {
                     d.onBatchEnd(epoch, r, batchLogs, context);
                 }
+            }
+            if (backup != null && backup.saveFreq() > 0 && ++roundsSinceBackup == backup.saveFreq()) {
+                roundsSinceBackup = 0;
+                saveBackup(epoch, r + 1, rowsRun, false);
             }
             if (context.isStopRequested()) {
                 break;
@@ -453,6 +503,229 @@ final class SparkFitRun {
 
     int rounds() {
         return rounds;
+    }
+
+    /**
+     * The text of the backup's {@code configuration.txt}: everything the training's bits depend on (model, trainer,
+     * batching, seed, the partitioning and a checksum of every partition's rows, the callbacks and their settings).
+     * A resume with other text is refused, naming the first line that differs.
+     */
+    private String configuration() {
+        StringBuilder text = new StringBuilder(512);
+        text.append("callbacks4j spark backup configuration 1\n");
+        text.append("model: ").append(model.layers()).append('\n');
+        text.append("trainer: loss ").append(trainer.loss().name()).append("; optimizer ").append(trainer.optimizer())
+                .append("; metrics ").append(trainer.metrics()).append('\n');
+        text.append("fit: batchSize ").append(fit.batchSize()).append("; shuffle ").append(fit.shuffle())
+                .append("; seed ").append(fit.seed()).append('\n');
+        text.append("spark: partitions ").append(partitions).append("; syncEvery ").append(syncEvery).append('\n');
+        for (String digest : partitionDigests) {
+            text.append(digest).append('\n');
+        }
+        for (int i = 0; i < callbackObjects.length; i++) {
+            text.append("callback ").append(i).append(": ").append(callbackObjects[i].getClass().getName())
+                    .append('\n');
+            if (dispatchers[i] instanceof Stateful st) {
+                for (String line : st.stateConfiguration().split("\n")) {
+                    text.append("  ").append(line).append('\n');
+                }
+            }
+        }
+        return text.toString();
+    }
+
+    /**
+     * Writes a backup: {@code roundsDone} rounds of {@code epoch} done, holding {@code rowsRun} rows ({@code ended}:
+     * no epoch is left), the driver's model, optimizer state, epoch-to-date values and history, and every callback's
+     * state. The executors hold nothing that is not derived from these, the data and the seeds.
+     */
+    private void saveBackup(int epoch, int roundsDone, int rowsRun, boolean ended) {
+        boolean midEpoch = roundsDone > 0;
+        StateWriter out = new StateWriter();
+        out.putInt("epoch", epoch).putInt("roundsDone", roundsDone).putInt("rowsRun", rowsRun)
+                .putBoolean("ended", ended)
+                .putFloats("params", model.params())
+                .putString("optimizer", optimizer.optimizer())
+                .putFloats("optimizerState", optimizer.flat())
+                .putLong("iterations", optimizer.iterations())
+                .putDouble("learningRate", optimizer.learningRate())
+                .putFloats("epochLoss", midEpoch ? firstRows(lossVector, rowsRun) : null);
+        for (int k = 0; k < metricCount; k++) {
+            out.putFloats("epochMetric" + k, midEpoch ? firstRows(metricVectors[k], rowsRun) : null);
+        }
+        out.putDouble("runningLoss", runningLoss)
+                .putDoubles("runningMetrics", runningMetrics)
+                .putString("stoppedBy", context.isStopRequested() ? context.stoppedBy() : null)
+                .putInt("stopEpoch", context.stopEpoch());
+        List<String> names = new ArrayList<>();
+        List<Double> values = new ArrayList<>();
+        for (int slot = 0; slot < finalLogs.slotCount(); slot++) {
+            if (finalLogs.has(slot)) {
+                names.add(finalLogs.name(slot));
+                values.add(finalLogs.get(slot));
+            }
+        }
+        out.putStrings("finalLogs.names", names)
+                .putDoubles("finalLogs.values", values.stream().mapToDouble(Double::doubleValue).toArray());
+        out.putSection("history", history);
+        backup.save(epoch, roundsDone, backupConfiguration, out.toByteArray(), callbackState());
+    }
+
+    private static INDArray firstRows(INDArray vector, int rows) {
+        return vector.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all());
+    }
+
+    /**
+     * Puts the newest intact backup back and returns {epoch, roundsDone, rowsRun, ended}, or null if there is none.
+     * Checks first, changing nothing, that it was written for this training; then restores the callbacks (undone if
+     * one fails), then the driver's state.
+     *
+     * @throws IllegalStateException naming the backup and what differs
+     */
+    private int[] restore() {
+        Backups.Backup saved = backup.loadNewest();
+        if (saved == null) {
+            return null;
+        }
+        String source = "backup " + saved.file().toAbsolutePath();
+        String refusal = " Resume with the settings and partitioning it was written with, or move or delete the "
+                + "folder " + backup.dir().toAbsolutePath() + " to start a new run.";
+        String difference = firstDifference(saved.configuration(), backupConfiguration);
+        if (difference != null) {
+            throw new IllegalStateException("@BackupAndRestore: " + source + " was written for another training: "
+                    + difference + "." + refusal);
+        }
+        byte[] current = callbackState();
+        String layout = StateReader.layoutDifference(current, BackupFolder.callbackState(saved));
+        if (layout != null) {
+            throw new IllegalStateException("@BackupAndRestore: " + source + " holds callback state that does not fit "
+                    + "this training: " + layout + "." + refusal);
+        }
+        StateReader in = new StateReader(BackupFolder.trainerState(saved), source + " trainer state");
+        int epoch = in.readInt("epoch");
+        int roundsDone = in.readInt("roundsDone");
+        int rowsRun = in.readInt("rowsRun");
+        boolean ended = in.readBoolean("ended");
+        float[] params = in.readFloats("params");
+        String optimizerName = in.readString("optimizer");
+        float[] optimizerState = in.readFloats("optimizerState");
+        long iterations = in.readLong("iterations");
+        double learningRate = in.readDouble("learningRate");
+        float[] epochLoss = in.readFloats("epochLoss");
+        float[][] epochMetrics = new float[metricCount][];
+        for (int k = 0; k < metricCount; k++) {
+            epochMetrics[k] = in.readFloats("epochMetric" + k);
+        }
+        double savedRunningLoss = in.readDouble("runningLoss");
+        double[] savedRunningMetrics = in.readDoubles("runningMetrics");
+        String stoppedBy = in.readString("stoppedBy");
+        int stopEpoch = in.readInt("stopEpoch");
+        List<String> finalNames = in.readStrings("finalLogs.names");
+        double[] finalValues = in.readDoubles("finalLogs.values");
+        History.Recorder savedHistory = History.recorder();
+        in.readSection("history", savedHistory);
+        in.finish();
+        boolean midEpoch = roundsDone > 0;
+        String damage = null;
+        if (params == null || params.length != model.paramCount()) {
+            damage = "params";
+        } else if (!optimizer.optimizer().equals(optimizerName) || optimizerState == null
+                || optimizerState.length != optimizer.flat().length() || iterations < 0) {
+            damage = "optimizer";
+        } else if (epoch < 0 || roundsDone < 0 || roundsDone > rounds || rowsRun < 0 || rowsRun > trainRows) {
+            damage = "position";
+        } else if (midEpoch && (epochLoss == null || epochLoss.length != rowsRun)) {
+            damage = "epochLoss";
+        } else if (savedRunningMetrics == null || savedRunningMetrics.length != metricCount) {
+            damage = "runningMetrics";
+        } else if (finalNames == null || finalValues == null || finalNames.size() != finalValues.length) {
+            damage = "finalLogs";
+        }
+        for (int k = 0; damage == null && midEpoch && k < metricCount; k++) {
+            if (epochMetrics[k] == null || epochMetrics[k].length != rowsRun) {
+                damage = "epochMetric" + k;
+            }
+        }
+        if (damage != null) {
+            throw new IllegalStateException("@BackupAndRestore: " + source + ": the trainer state's \"" + damage
+                    + "\" does not fit this model and data." + refusal);
+        }
+        try {
+            restoreCallbacks(new StateReader(BackupFolder.callbackState(saved), source + " callback state"));
+        } catch (RuntimeException e) {
+            try {
+                restoreCallbacks(new StateReader(current, "the callbacks' state before resuming"));
+            } catch (RuntimeException undo) {
+                e.addSuppressed(undo);
+            }
+            throw e;
+        }
+        model.setParams(Nd4j.createFromArray(params));
+        optimizer.restore(Nd4j.createFromArray(optimizerState), iterations);
+        if (optimizer.learningRate() != learningRate) {
+            optimizer.setLearningRate(learningRate);
+        }
+        if (midEpoch) {
+            NativeFloats.view(lossVector).put(0, epochLoss);
+            for (int k = 0; k < metricCount; k++) {
+                NativeFloats.view(metricVectors[k]).put(0, epochMetrics[k]);
+            }
+        }
+        runningLoss = savedRunningLoss;
+        System.arraycopy(savedRunningMetrics, 0, runningMetrics, 0, metricCount);
+        context.restoreStop(stoppedBy, stopEpoch);
+        finalLogs.clear();
+        for (int i = 0; i < finalNames.size(); i++) {
+            finalLogs.put(finalNames.get(i), finalValues[i]);
+        }
+        history = savedHistory;
+        resuming = true;
+        log.info("@BackupAndRestore: resuming from {}", saved);
+        return new int[] {epoch, roundsDone, rowsRun, ended ? 1 : 0};
+    }
+
+    /** The first line where {@code saved} and {@code ours} differ, as "saved X, this fit Y", or null if equal. */
+    private static String firstDifference(String saved, String ours) {
+        String[] a = saved.split("\n", -1);
+        String[] b = ours.split("\n", -1);
+        for (int i = 0; i < Math.max(a.length, b.length); i++) {
+            String x = i < a.length ? a[i] : "(nothing)";
+            String y = i < b.length ? b[i] : "(nothing)";
+            if (!x.equals(y)) {
+                return "saved \"" + x + "\", this fit \"" + y + "\"";
+            }
+        }
+        return null;
+    }
+
+    /** Every callback's state: a section per callback object (its dispatcher's, and its own if it is Stateful). */
+    private byte[] callbackState() {
+        StateWriter out = new StateWriter();
+        for (int i = 0; i < dispatchers.length; i++) {
+            out.beginSection("callback" + i, callbackObjects[i].getClass().getName());
+            if (dispatchers[i] instanceof Stateful st) {
+                out.putSection("dispatcher", st);
+            }
+            if (callbackObjects[i] != dispatchers[i] && callbackObjects[i] instanceof Stateful st) {
+                out.putSection("target", st);
+            }
+            out.endSection();
+        }
+        return out.toByteArray();
+    }
+
+    private void restoreCallbacks(StateReader in) {
+        for (int i = 0; i < dispatchers.length; i++) {
+            in.beginSection("callback" + i);
+            if (dispatchers[i] instanceof Stateful st) {
+                in.readSection("dispatcher", st);
+            }
+            if (callbackObjects[i] != dispatchers[i] && callbackObjects[i] instanceof Stateful st) {
+                in.readSection("target", st);
+            }
+            in.endSection();
+        }
+        in.finish();
     }
 
     /** The {@link FitPlan} of a Spark fit: the driver's logs, and the services built-in policies use, on the driver. */
@@ -539,8 +812,18 @@ final class SparkFitRun {
 
         @Override
         public void backupAndRestore(Path dir, int saveFreq, boolean deleteBackup) {
-            throw new IllegalStateException("@BackupAndRestore(\"" + dir + "\") is not supported by SparkTrainer yet; "
-                    + "save full checkpoints with @Checkpoint and resume with Fit.initialEpoch(..)");
+            checkPreparing("backupAndRestore");
+            Objects.requireNonNull(dir, "dir");
+            if (backup != null) {
+                throw new IllegalStateException("two @BackupAndRestore in one fit (folders " + backup.dir() + " and "
+                        + dir + "); keep one: it backs up the whole training");
+            }
+            backup = new BackupFolder(dir, saveFreq, deleteBackup);
+        }
+
+        @Override
+        public boolean resuming() {
+            return resuming;
         }
 
         private void checkPreparing(String method) {
