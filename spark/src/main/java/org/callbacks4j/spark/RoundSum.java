@@ -36,12 +36,15 @@ final class RoundSum implements Serializable {
     RoundSum add(Part part) {
         Node leaf = new Node();
         if (part.rows > 0 && part.params != null) {
+            // Kept as the partition's floats (4 bytes a value on the wire); weighted in double when combined.
             leaf.weight = part.rows;
-            leaf.params = weighted(part.params, part.rows);
-            leaf.state = weighted(part.state, part.rows);
+            leaf.leafParams = part.params;
+            leaf.leafState = part.state;
         }
         nodes.put(key(0, part.partition), leaf);
-        examples.put(part.partition, part);
+        // The per-example values only: the parameters travel once, in the leaf.
+        examples.put(part.partition, new Part(part.partition, part.rows, part.steps, null, null, part.loss,
+                part.metrics));
         maxSteps = Math.max(maxSteps, part.steps);
         settle();
         return this;
@@ -78,13 +81,15 @@ final class RoundSum implements Serializable {
     /** The averaged parameters, or null if no partition ran a row. */
     float[] params() {
         Node root = root();
-        return root.weight == 0 ? null : average(root.params, root.weight);
+        return root.weight == 0 ? null : root.leafParams != null ? root.leafParams.clone()
+                : average(root.params, root.weight);
     }
 
     /** The averaged optimizer state, or null if no partition ran a row. */
     float[] state() {
         Node root = root();
-        return root.weight == 0 ? null : average(root.state, root.weight);
+        return root.weight == 0 ? null : root.leafState != null ? root.leafState.clone()
+                : average(root.state, root.weight);
     }
 
     private Node root() {
@@ -133,14 +138,6 @@ final class RoundSum implements Serializable {
         return ((long) level << 32) | (index & 0xFFFFFFFFL);
     }
 
-    private static double[] weighted(float[] values, int weight) {
-        double[] out = new double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = (double) values[i] * weight; // exact: 24 mantissa bits times at most 31
-        }
-        return out;
-    }
-
     private static float[] average(double[] sums, long weight) {
         float[] out = new float[sums.length];
         double w = weight;
@@ -150,12 +147,17 @@ final class RoundSum implements Serializable {
         return out;
     }
 
-    /** A partial sum: weighted sums of parameters and state, and the total weight (rows). */
+    /**
+     * A partial sum: a leaf holds one partition's floats and its rows (the weight); an inner node the weighted sums in
+     * double. With 24 mantissa bits times a weight below 2^29, each weighted value is exact in double.
+     */
     private static final class Node implements Serializable {
 
         private static final long serialVersionUID = 1L;
 
         long weight;
+        float[] leafParams;
+        float[] leafState;
         double[] params;
         double[] state;
 
@@ -168,15 +170,20 @@ final class RoundSum implements Serializable {
             }
             Node n = new Node();
             n.weight = left.weight + right.weight;
-            n.params = add(left.params, right.params);
-            n.state = add(left.state, right.state);
+            n.params = add(left, left.leafParams, left.params, right, right.leafParams, right.params);
+            n.state = add(left, left.leafState, left.state, right, right.leafState, right.state);
             return n;
         }
 
-        private static double[] add(double[] a, double[] b) {
-            double[] out = new double[a.length];
-            for (int i = 0; i < a.length; i++) {
-                out[i] = a[i] + b[i];
+        private static double[] add(Node a, float[] aLeaf, double[] aSum, Node b, float[] bLeaf, double[] bSum) {
+            int n = aLeaf != null ? aLeaf.length : aSum.length;
+            double[] out = new double[n];
+            double wa = a.weight;
+            double wb = b.weight;
+            for (int i = 0; i < n; i++) {
+                double x = aLeaf != null ? aLeaf[i] * wa : aSum[i];
+                double y = bLeaf != null ? bLeaf[i] * wb : bSum[i];
+                out[i] = x + y;
             }
             return out;
         }

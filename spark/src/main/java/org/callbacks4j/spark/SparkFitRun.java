@@ -13,6 +13,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
 import org.callbacks4j.History;
 import org.callbacks4j.Logs;
 import org.callbacks4j.TrainingContext;
@@ -57,7 +58,8 @@ final class SparkFitRun {
     private final Sequential model;
     private final Fit fit;
     private final int syncEvery;
-    private final int treeDepth;
+    /** log2 of the partitions summed together on executors before the driver, 0: none (see {@link #runRound}). */
+    private final int groupBits;
     private final Recipe recipe;
     private final JavaSparkContext sc;
     private final OptimizerState optimizer;
@@ -99,17 +101,13 @@ final class SparkFitRun {
     private int roundsSinceBackup;
     /** Rows and a checksum of each partition's examples, in the backup configuration: a resume needs the same. */
     private final List<String> partitionDigests = new ArrayList<>();
-    /** Bytes of the last round's broadcast and of its partitions' results (BENCHMARKS.md). */
-    long lastBroadcastBytes;
-    long lastResultBytes;
 
     SparkFitRun(Trainer trainer, Sequential model, JavaRDD<Example> data, JavaRDD<Example> validation, Fit fit,
-            int syncEvery, int treeDepth, Object[] callbacks) {
+            int syncEvery, Object[] callbacks) {
         this.trainer = trainer;
         this.model = model;
         this.fit = fit;
         this.syncEvery = syncEvery;
-        this.treeDepth = treeDepth;
         this.sc = JavaSparkContext.fromSparkContext(data.context());
 
         this.callbackObjects = callbacks.clone();
@@ -138,6 +136,7 @@ final class SparkFitRun {
 
         this.trainShards = shards(data, "training");
         this.partitions = trainShards.getNumPartitions();
+        this.groupBits = groupBits(partitions);
         int[] rows = rowsPerPartition(trainShards, "training");
         int total = 0;
         int maxBatches = 0;
@@ -441,19 +440,46 @@ final class SparkFitRun {
     private RoundSum runRound(int epoch, int round) {
         Round input = new Round(epoch, round, model.params().toFloatVector(), optimizer.flat().toFloatVector(),
                 optimizer.iterations(), optimizer.learningRate());
-        lastBroadcastBytes = 4L * (input.params.length + input.state.length);
         Broadcast<Round> broadcast = sc.broadcast(input);
         try {
             Recipe r = recipe;
             int count = partitions;
-            RoundSum sum = trainShards
-                    .mapPartitionsWithIndex((p, it) -> ShardWorker.train(r, broadcast.value(), p, it), true)
-                    .treeAggregate(new RoundSum(count), RoundSum::add, RoundSum::merge, treeDepth);
-            lastResultBytes = partitions * lastBroadcastBytes + 4L * (1 + metricCount) * sum.rows();
+            JavaRDD<Part> parts = trainShards
+                    .mapPartitionsWithIndex((p, it) -> ShardWorker.train(r, broadcast.value(), p, it), true);
+            RoundSum sum;
+            if (groupBits == 0) {
+                // Few partitions: each sends its floats to the driver (aggregate: treeAggregate of depth 1).
+                sum = parts.treeAggregate(new RoundSum(count), RoundSum::add, RoundSum::merge, 1);
+            } else {
+                // Many: aligned groups of 2^groupBits partitions (whole subtrees of RoundSum's fixed tree) are summed
+                // on executors first, so the driver receives one partial sum per group.
+                int bits = groupBits;
+                sum = parts.mapToPair(p -> new Tuple2<>(p.partition >> bits, p))
+                        .aggregateByKey(new RoundSum(count), ((count - 1) >> bits) + 1, RoundSum::add,
+                                RoundSum::merge)
+                        .values()
+                        .treeAggregate(new RoundSum(count), RoundSum::merge, RoundSum::merge, 1);
+            }
             return sum;
         } finally {
             broadcast.destroy(false);
         }
+    }
+
+    /**
+     * Up to 8 partitions, none (the driver receives every partition's parameters and state); beyond, groups of about
+     * the square root of the partition count, rounded to a power of two so that each group is a subtree of the sum's
+     * fixed tree: the driver then receives about sqrt(partitions) partial sums, at the cost of one shuffle per round.
+     */
+    static int groupBits(int partitions) {
+        if (partitions <= 8) {
+            return 0;
+        }
+        int bits = 0;
+        while ((1L << (2 * (bits + 1))) <= partitions) {
+            bits++;
+        }
+        return bits;
     }
 
     /** The validation pass, distributed: per-example values into the validation vectors, in partition order. */

@@ -38,18 +38,16 @@ public final class SparkTrainer {
 
     private final Trainer trainer;
     private final int syncEvery;
-    private final int treeDepth;
 
-    private SparkTrainer(Trainer trainer, int syncEvery, int treeDepth) {
+    private SparkTrainer(Trainer trainer, int syncEvery) {
         this.trainer = trainer;
         this.syncEvery = syncEvery;
-        this.treeDepth = treeDepth;
     }
 
     /** A Spark trainer with {@code trainer}'s loss, metrics and optimizer, synchronising after every batch. */
     public static SparkTrainer of(Trainer trainer) {
         return new SparkTrainer(
-                Objects.requireNonNull(trainer, "trainer is null; pass Trainer.builder()...build()"), 1, 2);
+                Objects.requireNonNull(trainer, "trainer is null; pass Trainer.builder()...build()"), 1);
     }
 
     /**
@@ -62,18 +60,7 @@ public final class SparkTrainer {
             throw new IllegalArgumentException(
                     "syncEvery " + batches + " must be at least 1 (batches between synchronisations); pass e.g. 1");
         }
-        return new SparkTrainer(trainer, batches, treeDepth);
-    }
-
-    /**
-     * Depth of the {@code treeAggregate} that averages the partitions' results (default 2): 1 sends every partition's
-     * parameters to the driver, deeper trees combine them on executors first.
-     */
-    public SparkTrainer treeDepth(int depth) {
-        if (depth < 1) {
-            throw new IllegalArgumentException("treeDepth " + depth + " must be at least 1; pass e.g. 2");
-        }
-        return new SparkTrainer(trainer, syncEvery, depth);
+        return new SparkTrainer(trainer, batches);
     }
 
     public Trainer trainer() {
@@ -107,11 +94,11 @@ public final class SparkTrainer {
             throw new IllegalArgumentException("validation rows given twice (an RDD and Fit.validationData(..)); pass "
                     + "one or the other");
         }
-        return new SparkFitRun(trainer, model, data, validation, fit, syncEvery, treeDepth, callbacks).run();
+        return new SparkFitRun(trainer, model, data, validation, fit, syncEvery, callbacks).run();
     }
 
     @Override
     public String toString() {
-        return "SparkTrainer(" + trainer + ", syncEvery=" + syncEvery + ", treeDepth=" + treeDepth + ")";
+        return "SparkTrainer(" + trainer + ", syncEvery=" + syncEvery + ")";
     }
 }

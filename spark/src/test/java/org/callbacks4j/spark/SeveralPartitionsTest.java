@@ -75,6 +75,22 @@ class SeveralPartitionsTest {
     }
 
     @Test
+    void sixteenPartitionsAreSummedInGroupsOnExecutorsWithTheSameBitsEveryTime() {
+        assertThat(SparkFitRun.groupBits(16)).isEqualTo(2); // groups of 4 partitions, summed before the driver
+        Dataset digits = Digits.load();
+        Fit fit = Fit.epochs(2).batchSize(16).verbose(0);
+        Sequential first = model();
+        History a = SparkTrainer.of(trainer())
+                .fit(first, SparkData.parallelize(LocalSpark.context(), digits.rows(0, 480), 16), fit);
+        Sequential second = model();
+        History b = SparkTrainer.of(trainer())
+                .fit(second, SparkData.parallelize(LocalSpark.context(), digits.rows(0, 480), 16), fit);
+        assertThat(second.params().toFloatVector()).isEqualTo(first.params().toFloatVector());
+        assertThat(b.asMap()).isEqualTo(a.asMap());
+        assertThat(a.get("loss").get(1)).isLessThan(a.get("loss").get(0));
+    }
+
+    @Test
     void earlyStoppingStopsTheWholeJob() {
         Dataset digits = Digits.load();
         Fit fit = Fit.epochs(10).batchSize(64).validationData(digits.rows(1000, 1300)).verbose(0);
