@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -221,11 +223,21 @@ final class SparkFitRun {
         return out;
     }
 
-    /** The examples of each partition as one cached {@link Shard}. */
+    /**
+     * The examples of each partition as one cached {@link Shard}, behind a shuffle that keeps every shard in the
+     * partition it came from. The shuffle (one pass over the data per fit) cuts the tasks' ties to the source's
+     * partitions: an RDD made by {@code sc.parallelize} carries its rows in its partition objects, which Spark would
+     * otherwise serialize into every task of every round (megabytes per task, where the round needs bytes). A lost
+     * shard is rebuilt from the shuffle files, or from the source if those are lost too.
+     */
     private JavaRDD<Shard> shards(JavaRDD<Example> data, String what) {
         int fw = model.inputWidth();
         int lw = model.outputWidth();
-        return data.mapPartitionsWithIndex((p, it) -> List.of(Shard.of(p, it, fw, lw)).iterator(), true)
+        int count = data.getNumPartitions();
+        JavaRDD<Tuple2<Integer, Shard>> built = data.mapPartitionsWithIndex(
+                (p, it) -> List.of(new Tuple2<>(p, Shard.of(p, it, fw, lw))).iterator(), true);
+        // An Integer's hash is itself: partition p's shard lands in partition p, the only block that partition reads.
+        return JavaPairRDD.fromJavaRDD(built).partitionBy(new HashPartitioner(count)).values()
                 .setName("callbacks4j " + what + " shards")
                 .persist(StorageLevel.MEMORY_AND_DISK());
     }

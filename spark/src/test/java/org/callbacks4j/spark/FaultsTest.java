@@ -4,6 +4,7 @@ import static com.google.common.truth.Truth.assertThat;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.MapOutputTrackerMaster;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
@@ -42,7 +43,11 @@ class FaultsTest {
         }
     }
 
-    /** At the start of epoch 2: drops partition 1's cached shard (its executor is gone) and arms the failure. */
+    /**
+     * At the start of epoch 2, what losing an executor does: partition 1's cached shard is gone, and so are the shuffle
+     * files the executor held, so Spark must rebuild the shard from the source rows; the first task that reads
+     * partition 1's rows then fails (armed here), and Spark retries it.
+     */
     public static class LoseAnExecutor {
 
         @OnEpochBegin
@@ -59,6 +64,8 @@ class FaultsTest {
                 }
             }
             assertThat(dropped).isEqualTo(1);
+            ((MapOutputTrackerMaster) SparkEnv.get().mapOutputTracker())
+                    .removeOutputsOnExecutor(SparkEnv.get().executorId());
             ARMED.set(true);
         }
     }
