@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The row-weighted average of the partitions' parameters and optimizer states, as a {@code treeAggregate} value whose
+ * The row-weighted average of the partitions' parameters and optimizer states, as an aggregate value whose
  * result does not depend on the order in which Spark combines partial results.
  *
  * <p>Spark combines partial aggregates in whatever order tasks finish, and floating-point addition is not associative,
