@@ -11,9 +11,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The training step of {@link Trainer#fit}, on one shard of the data, for trainers that spread a fit over several
  * machines (the Spark trainer in {@code callbacks4j-spark}). The caller loads the parameters
  * ({@link Sequential#setParams}) and the optimizer state ({@link OptimizerState#restore}) before a run of steps and
- * reads them afterwards; each step is exactly the single-machine trainer's (forward pass, per-example loss and metrics,
- * backward pass, optimizer step, {@code params -= update}), so one shard trained with the single-machine trainer's batch
- * order gives its results bit for bit.
+ * reads them afterwards; each step is exactly the single-machine trainer's (forward pass, per-example loss and
+ * metrics, backward pass, optimizer step, {@code params -= update}), so one shard trained with the single-machine
+ * trainer's batch order gives its results bit for bit.
  *
  * <p>Not thread-safe: one instance per thread. Buffers are kept per batch size, so the steps allocate nothing.
  */

@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One Spark fit, on the driver: the Keras 3 loop of {@code Trainer.fit} with each batch step replaced by a
  * synchronisation round (every partition runs {@code syncEvery} local steps from the broadcast parameters and optimizer
- * state; the driver averages them, weighted by rows, in a fixed order: {@link RoundSum}). The callbacks run here, once, with
- * the global values.
+ * state; the driver averages them, weighted by rows, in a fixed order: {@link RoundSum}). The callbacks run here,
+ * once, with the global values.
  */
 final class SparkFitRun {
 

@@ -17,13 +17,14 @@ import org.callbacks4j.train.Trainer;
  *         .fit(model, train, Fit.epochs(20).batchSize(64), new DigitsTraining());
  * }</pre>
  *
- * <p><b>How it trains.</b> Synchronous data parallelism in rounds: each round broadcasts the parameters and the optimizer
- * state; every partition runs {@link #syncEvery(int)} optimizer steps on its own rows (batches of
+ * <p><b>How it trains.</b> Synchronous data parallelism in rounds: each round broadcasts the parameters and the
+ * optimizer state; every partition runs {@link #syncEvery(int)} optimizer steps on its own rows (batches of
  * {@code Fit.batchSize()} rows, shuffled per epoch with a seed of the fit's seed, the epoch and the partition); the
  * driver then averages the partitions' parameters and optimizer states, weighted by the rows each ran, along a fixed
  * tree over partition indices (same bits whatever order tasks finish in; above 8 partitions, groups of partitions are
  * summed on executors first). The parameters are broadcast once per round and never collected per batch. With one
- * partition and {@code syncEvery(1)} the result equals {@link Trainer#fit}'s bit for bit. {@code docs/spark.md} explains the choice and BENCHMARKS.md measures it.
+ * partition and {@code syncEvery(1)} the result equals {@link Trainer#fit}'s bit for bit. {@code docs/spark.md}
+ * explains the choice and BENCHMARKS.md measures it.
  *
  * <p><b>Callbacks.</b> Epoch hooks and every policy see the global values: loss and metrics are means over all rows of
  * all partitions; validation runs on the executors. Checkpoints, CSV and TensorBoard files are written by the driver

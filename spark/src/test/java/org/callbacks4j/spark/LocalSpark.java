@@ -4,8 +4,8 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
- * One Spark context in local mode for every test of the JVM: {@code local[2,4]}, two executor threads, and a failed task
- * retried up to 4 times as on a cluster (plain {@code local[2]} never retries).
+ * One Spark context in local mode for every test of the JVM: {@code local[2,4]}, two executor threads, and a failed
+ * task retried up to 4 times as on a cluster (plain {@code local[2]} never retries).
  */
 final class LocalSpark {
 

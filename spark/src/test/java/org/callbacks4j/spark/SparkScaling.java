@@ -142,7 +142,8 @@ public final class SparkScaling {
      */
     private static void barrier(JavaSparkContext sc, int cores, StringBuilder md) {
         md.append("### Barrier mode: one allGather of a gradient per task (what an all-reduce per batch costs)\n\n");
-        md.append("| floats per task | Base64 chars | tasks | ms per allGather (median of 9) |\n|---:|---:|---:|---:|\n");
+        md.append("| floats per task | Base64 chars | tasks | ms per allGather (median of 9) |\n"
+                + "|---:|---:|---:|---:|\n");
         for (int floats : new int[] {2_410, 203_530}) {
             int tasks = cores;
             List<Integer> seed = new ArrayList<>();
