@@ -102,7 +102,7 @@ final class ShardWorker {
         }
         OptimizerState opt = trainer.optimizerState();
         return new Part(partition, rowCount, last - first, model.params().toFloatVector(),
-                opt.flat().toFloatVector(), loss, metrics);
+                Floats.of(opt.flat()), loss, metrics);
     }
 
     private Part evaluate(Round round, int partition, Shard shard) {
@@ -123,7 +123,7 @@ final class ShardWorker {
     private void load(Round round) {
         model.setParams(Nd4j.createFromArray(round.params));
         OptimizerState opt = trainer.optimizerState();
-        opt.restore(Nd4j.createFromArray(round.state), round.iterations);
+        opt.restore(Floats.array(round.state), round.iterations);
         if (opt.learningRate() != round.learningRate) {
             opt.setLearningRate(round.learningRate);
         }

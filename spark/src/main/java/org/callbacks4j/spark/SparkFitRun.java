@@ -402,7 +402,7 @@ final class SparkFitRun {
             float[] params = sum.params();
             if (params != null) {
                 model.setParams(Nd4j.createFromArray(params));
-                optimizer.restore(Nd4j.createFromArray(sum.state()), optimizer.iterations() + sum.maxSteps());
+                optimizer.restore(Floats.array(sum.state()), optimizer.iterations() + sum.maxSteps());
             }
             for (Part p : sum.parts()) {
                 lossOut.put(rowsRun, p.loss);
@@ -450,7 +450,7 @@ final class SparkFitRun {
 
     /** One synchronisation round: broadcast, local steps on every partition, the row-weighted average. */
     private RoundSum runRound(int epoch, int round) {
-        Round input = new Round(epoch, round, model.params().toFloatVector(), optimizer.flat().toFloatVector(),
+        Round input = new Round(epoch, round, model.params().toFloatVector(), Floats.of(optimizer.flat()),
                 optimizer.iterations(), optimizer.learningRate());
         Broadcast<Round> broadcast = sc.broadcast(input);
         try {
@@ -699,7 +699,7 @@ final class SparkFitRun {
             throw e;
         }
         model.setParams(Nd4j.createFromArray(params));
-        optimizer.restore(Nd4j.createFromArray(optimizerState), iterations);
+        optimizer.restore(Floats.array(optimizerState), iterations);
         if (optimizer.learningRate() != learningRate) {
             optimizer.setLearningRate(learningRate);
         }

@@ -14,6 +14,7 @@ import org.callbacks4j.model.Sequential;
 import org.callbacks4j.train.Adam;
 import org.callbacks4j.train.Fit;
 import org.callbacks4j.train.Loss;
+import org.callbacks4j.train.Sgd;
 import org.callbacks4j.train.Trainer;
 import org.junit.jupiter.api.Test;
 
@@ -76,5 +77,17 @@ class OnePartitionTest {
         assertThat(sparkHooks.losses).isEqualTo(localHooks.losses);
         // 500 rows in batches of 32: 16 batches, so 16 synchronisation rounds per epoch.
         assertThat(sparkHooks.batchEnds).isEqualTo(3 * 16);
+    }
+
+    @Test
+    void plainSgdWithNoOptimizerStateAlsoMatchesBitForBit() {
+        Dataset train = Digits.load().rows(0, 200);
+        Fit fit = Fit.epochs(2).batchSize(50).verbose(0);
+        Sequential local = model();
+        Trainer.builder().loss(Loss.SOFTMAX_CROSS_ENTROPY).optimizer(Sgd.lr(0.1)).build().fit(local, train, fit);
+        Sequential distributed = model();
+        SparkTrainer.of(Trainer.builder().loss(Loss.SOFTMAX_CROSS_ENTROPY).optimizer(Sgd.lr(0.1)).build())
+                .fit(distributed, SparkData.parallelize(LocalSpark.context(), train, 1), fit);
+        assertThat(distributed.params().toFloatVector()).isEqualTo(local.params().toFloatVector());
     }
 }
