@@ -14,6 +14,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.callbacks4j.BackupAndRestore;
 import org.callbacks4j.EarlyStop;
 import org.callbacks4j.History;
+import org.callbacks4j.internal.train.Backups;
 import org.callbacks4j.OnBatchEnd;
 import org.callbacks4j.OnEpochEnd;
 import org.callbacks4j.data.Dataset;
@@ -78,7 +79,14 @@ class ResumeTest {
         deleteRecursively(DIR);
         Sequential uninterrupted = model();
         History expected = fit(uninterrupted, trainer(), 3, new Crashing(-1, -1));
-        assertThat(Files.exists(DIR) ? Files.list(DIR).count() : 0).isEqualTo(0); // deleted at the normal end
+        // The normal end leaves only the completion record; a restart returns the finished run without training.
+        assertThat(Backups.files(DIR)).hasSize(1);
+        assertThat(Backups.read(Backups.files(DIR).get(0)).complete()).isTrue();
+        Sequential restarted = model();
+        History again = fit(restarted, trainer(), 3, new Crashing(0, 0));
+        assertThat(again.asMap()).isEqualTo(expected.asMap()); // Crashing(0, 0) would throw had it trained
+        assertThat(restarted.params().toFloatVector()).isEqualTo(uninterrupted.params().toFloatVector());
+        deleteRecursively(DIR);
 
         // 300 rows per partition, batches of 32: 10 batches, 5 rounds per epoch; the last backup before the crash
         // is mid-epoch (after round 1 of epoch 2, the 12th round).
