@@ -64,7 +64,10 @@ public final class CallbacksProcessor extends AbstractProcessor {
      */
     @Override
     public Set<String> getSupportedAnnotationTypes() {
-        return Stream.concat(callbacksAnnotationTypes().stream(), Stream.of(ClassNames.GENERATED.canonicalName()))
+        // @Dl4jMetrics (callbacks4j-dl4j) only widens the metric names a class may monitor: claimed so that javac
+        // does not warn that no processor took it, read where the class's policies are validated.
+        return Stream.concat(callbacksAnnotationTypes().stream(),
+                        Stream.of(ClassNames.GENERATED.canonicalName(), ClassNames.DL4J_METRICS.canonicalName()))
                 .collect(Collectors.toUnmodifiableSet());
     }
 

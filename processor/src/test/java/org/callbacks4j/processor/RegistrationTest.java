@@ -55,10 +55,12 @@ class RegistrationTest {
     void processorSupportsExactlyTheHookAndPolicyAnnotations() {
         CallbacksProcessor processor = new CallbacksProcessor();
         // Not "*": a processor that supports every annotation without claiming them makes -Xlint:processing warn.
-        // @Generated too: the dispatchers carry it, and it would be the one unclaimed annotation of their round.
+        // @Generated too: the dispatchers carry it, and it would be the one unclaimed annotation of their round;
+        // and callbacks4j-dl4j's @Dl4jMetrics, read with the policies.
         assertThat(processor.getSupportedAnnotationTypes()).containsExactlyElementsIn(ImmutableSet.builder()
                 .addAll(CallbacksProcessor.callbacksAnnotationTypes())
                 .add("javax.annotation.processing.Generated")
+                .add("org.callbacks4j.dl4j.Dl4jMetrics")
                 .build());
         assertThat(CallbacksProcessor.callbacksAnnotationTypes()).containsExactly(
                 "org.callbacks4j.OnTrainBegin", "org.callbacks4j.OnTrainEnd",
