@@ -14,6 +14,8 @@ import java.util.function.Supplier;
 import org.callbacks4j.History;
 import org.callbacks4j.Logs;
 import org.callbacks4j.TrainingContext;
+import org.callbacks4j.data.BatchSource;
+import org.callbacks4j.data.BatchStream;
 import org.callbacks4j.data.Dataset;
 import org.callbacks4j.dispatch.CallbackDispatcher;
 import org.callbacks4j.dispatch.Dispatchers;
@@ -66,6 +68,10 @@ final class FitRun {
     private final INDArray shuffledX;
     private final INDArray shuffledY;
     private final Batches train;
+    // Streamed batches (a file or iterator source, or weighted rows): the batch loop takes x, y and weights from
+    // these instead of the views in train / validation; null when the data is an in-memory Dataset read as views.
+    private final BatchStream trainStream;
+    private final BatchStream validationStream;
 
     private final Batches validation;
 
@@ -99,7 +105,7 @@ final class FitRun {
     private final INDArray[] validationOutputViews;
     private final INDArray validationLabels;
 
-    FitRun(Trainer trainer, Sequential model, Dataset data, Fit fit, Object[] callbacks) {
+    FitRun(Trainer trainer, Sequential model, BatchSource data, Fit fit, Object[] callbacks) {
         this.trainer = trainer;
         this.model = model;
         this.fit = fit;
@@ -119,9 +125,36 @@ final class FitRun {
         this.hooks = mask;
         this.soleDispatcher = dispatchers.length == 1 ? dispatchers[0] : null;
 
-        // Data: validation split (the last rows, before shuffling) or separate validation data.
-        trainer.checkData("training", data, model);
-        Dataset validationData = fit.validationData().orElse(null);
+        // Data: validation split (the last rows, before shuffling) or separate validation data. An in-memory Dataset
+        // is read as views of its arrays; any other source, or weighted rows, streams through a BatchStream.
+        Dataset memory = data instanceof Dataset d ? d : null;
+        float[] sampleWeights = fit.sampleWeightArray();
+        float[] classWeights = fit.classWeightTable();
+        boolean weighted = sampleWeights != null || classWeights != null;
+        String dataText;
+        if (memory != null) {
+            trainer.checkData("training", memory, model);
+            dataText = null; // the backup describes it (with a checksum) only when there is a backup
+        } else {
+            if (fit.validationSplit().isPresent()) {
+                throw new IllegalArgumentException("validationSplit(" + fit.validationSplit().getAsDouble() + ") "
+                        + "needs an in-memory Dataset, as Keras's validation_split needs arrays; pass the validation "
+                        + "rows as Fit.validationData(source)");
+            }
+            dataText = trainer.checkSource("training", data, model);
+        }
+        if (sampleWeights != null && sampleWeights.length != data.size()) {
+            throw new IllegalArgumentException("sampleWeight has " + sampleWeights.length + " weights but the training "
+                    + "data has " + data.size() + " rows; pass one weight per row");
+        }
+        if (classWeights != null && classWeights.length > Math.max(2, model.outputWidth())) {
+            throw new IllegalArgumentException("classWeight names class " + (classWeights.length - 1) + " but the "
+                    + "model has " + model.outputWidth() + " outputs; pass weights for classes 0 to "
+                    + (Math.max(2, model.outputWidth()) - 1));
+        }
+        BatchSource validationData = fit.validationData().orElse(null);
+        Dataset validationMemory = validationData instanceof Dataset d ? d : null;
+        String validationText = null;
         int validationRows = 0;
         if (fit.validationSplit().isPresent()) {
             double fraction = fit.validationSplit().getAsDouble();
@@ -136,13 +169,16 @@ final class FitRun {
             validationRows = data.size() - at;
         } else {
             trainRows = data.size();
-            if (validationData != null) {
-                trainer.checkData("validation", validationData, model);
+            if (validationMemory != null) {
+                trainer.checkData("validation", validationMemory, model);
+                validationRows = validationData.size();
+            } else if (validationData != null) {
+                validationText = trainer.checkSource("validation", validationData, model);
                 validationRows = validationData.size();
             }
         }
-        this.sourceX = data.features();
-        this.sourceY = data.labels();
+        this.sourceX = memory == null ? null : memory.features();
+        this.sourceY = memory == null ? null : memory.labels();
 
         Metric[] metrics = trainer.metricArray();
         this.metricCount = metrics.length;
@@ -151,23 +187,45 @@ final class FitRun {
         int batchSize = fit.batchSize();
         Map<Integer, Network.Frame> frames = new HashMap<>();
 
-        if (fit.shuffle()) {
+        if (memory == null || weighted) {
+            // Streamed: batch arrays come from the stream; the split's head when weighting an in-memory split.
+            BatchSource rows = memory != null && trainRows < memory.size() ? memory.rows(0, trainRows) : data;
+            float[] rowWeights = sampleWeights == null || sampleWeights.length == trainRows ? sampleWeights
+                    : java.util.Arrays.copyOf(sampleWeights, trainRows);
+            trainStream = new BatchStream(rows, "training", batchSize, fit.shuffle(), fit.seed(), rowWeights,
+                    classWeights);
+            order = null;
+            shuffledX = null;
+            shuffledY = null;
+            train = newBatches(null, null, 0, trainRows, batchSize, frames);
+            if (weighted) {
+                train.weigh();
+            }
+        } else if (fit.shuffle()) {
+            trainStream = null;
             order = new int[trainRows];
             shuffledX = Nd4j.create(DataType.FLOAT, trainRows, sourceX.size(1));
             shuffledY = Nd4j.create(DataType.FLOAT, trainRows, sourceY.size(1));
             train = newBatches(shuffledX, shuffledY, 0, trainRows, batchSize, frames);
         } else {
+            trainStream = null;
             order = null;
             shuffledX = null;
             shuffledY = null;
             train = newBatches(sourceX, sourceY, 0, trainRows, batchSize, frames);
         }
-        if (validationRows == 0) {
+        if (validationRows > 0 && validationData != null && validationMemory == null) {
+            validationStream = new BatchStream(validationData, "validation", batchSize, false, 0, null, null);
+            validation = newBatches(null, null, 0, validationRows, batchSize, frames);
+        } else if (validationRows == 0) {
+            validationStream = null;
             validation = null;
-        } else if (validationData != null) {
+        } else if (validationMemory != null) {
+            validationStream = null;
             validation = newBatches(
-                    validationData.features(), validationData.labels(), 0, validationRows, batchSize, frames);
+                    validationMemory.features(), validationMemory.labels(), 0, validationRows, batchSize, frames);
         } else {
+            validationStream = null;
             validation = newBatches(sourceX, sourceY, trainRows, validationRows, batchSize, frames);
         }
         this.context = new FitContext(model, optimizer, fit, train.count);
@@ -191,7 +249,11 @@ final class FitRun {
         }
         plan.preparing = false;
         this.backupConfiguration = backup == null ? null
-                : BackupState.configuration(trainer, model, fit, data, validationData, callbackObjects, dispatchers);
+                : BackupState.configuration(trainer, model, fit,
+                        dataText != null ? dataText + "; " + trainStream.order() : BackupState.describe(memory),
+                        validationText != null ? validationText : validationMemory != null
+                                ? BackupState.describe(validationMemory) : null,
+                        callbackObjects, dispatchers);
         this.batchLogs = new SlotLogs(epochLogs);
         this.finalLogs = new SlotLogs(epochLogs);
         this.lossSlot = epochLogs.slot("loss");
@@ -206,6 +268,11 @@ final class FitRun {
         this.progbar = ProgbarLogger.create(fit.verbose(), fit.progressOutput(), fit.progressTerminal());
         this.progressLogs = new SlotLogs(epochLogs);
 
+        if (!plan.predictionListeners.isEmpty() && (memory == null || validationStream != null)) {
+            throw new IllegalArgumentException("a prediction metric (@Metric on model outputs) needs in-memory "
+                    + "training and validation data, but this fit streams " + (memory == null ? data.describe()
+                            : validationData.describe()) + "; load the data into a Dataset, or drop that metric");
+        }
         if (plan.predictionListeners.isEmpty()) {
             predictionBatches = null;
             trainOutputs = null;
@@ -217,7 +284,8 @@ final class FitRun {
         } else {
             // Training outputs come from one extra pass over the training rows in dataset order; validation outputs
             // are copied from the validation pass, which computes them anyway.
-            predictionBatches = order == null ? train : newBatches(sourceX, sourceY, 0, trainRows, batchSize, frames);
+            predictionBatches = order == null && trainStream == null ? train
+                    : newBatches(sourceX, sourceY, 0, trainRows, batchSize, frames);
             trainOutputs = Nd4j.create(DataType.FLOAT, trainRows, model.outputWidth());
             trainOutputViews = rowViews(trainOutputs, predictionBatches);
             trainLabels = sourceY.get(NDArrayIndex.interval(0, trainRows), NDArrayIndex.all());
@@ -228,8 +296,8 @@ final class FitRun {
             } else {
                 validationOutputs = Nd4j.create(DataType.FLOAT, validation.rows, model.outputWidth());
                 validationOutputViews = rowViews(validationOutputs, validation);
-                validationLabels = validationData != null
-                        ? validationData.labels()
+                validationLabels = validationMemory != null
+                        ? validationMemory.labels()
                         : sourceY.get(NDArrayIndex.interval(trainRows, trainRows + validation.rows),
                                 NDArrayIndex.all());
             }
@@ -252,6 +320,7 @@ final class FitRun {
         try {
             return train();
         } catch (RuntimeException | Error e) {
+            closeStreams();
             // A checkpoint write still under way when a hook threw: it finishes (whole or absent) before fit returns.
             try {
                 checkpointWrites.drain();
@@ -259,6 +328,17 @@ final class FitRun {
                 e.addSuppressed(suppressed);
             }
             throw e;
+        } finally {
+            closeStreams();
+        }
+    }
+
+    private void closeStreams() {
+        if (trainStream != null) {
+            trainStream.close();
+        }
+        if (validationStream != null) {
+            validationStream.close();
         }
     }
 
@@ -296,10 +376,20 @@ final class FitRun {
             }
             int rowsRun = trainEpoch(epoch, midEpoch ? resumedBatches : 0, midEpoch ? resumed.rowsRun() : 0);
             train.putMeans(epochLogs, lossSlot, metricSlots, rowsRun);
-            if (validation != null) {
+            boolean validating = validation != null && fit.validatesAt(epoch);
+            if (validating) {
+                if (validationStream != null) {
+                    validationStream.startEpoch(0, 0);
+                }
                 for (int b = 0; b < validation.count; b++) {
-                    net.evaluate(validation.frames[b], validation.x[b], validation.y[b], validation.loss[b],
-                            validation.metrics[b]);
+                    INDArray vx = validation.x[b];
+                    INDArray vy = validation.y[b];
+                    if (validationStream != null) {
+                        BatchStream.Batch batch = validationStream.next();
+                        vx = batch.x();
+                        vy = batch.y();
+                    }
+                    net.evaluate(validation.frames[b], vx, vy, validation.loss[b], validation.metrics[b]);
                     if (validationOutputViews != null) {
                         validationOutputViews[b].assign(net.output(validation.frames[b]));
                     }
@@ -307,11 +397,11 @@ final class FitRun {
                 validation.putMeans(epochLogs, valLossSlot, valMetricSlots, validation.rows);
             }
             if (predictionBatches != null) {
-                predict(epoch);
+                predict(epoch, validating);
             }
             // onTrainEnd sees the trainer's values only, not keys hooks add (Keras passes it its own epoch_logs).
             finalLogs.copyFrom(epochLogs);
-            if (validation != null && has(Hooks.VALIDATION_END)) {
+            if (validating && has(Hooks.VALIDATION_END)) {
                 for (CallbackDispatcher d : dispatchers) {
                     d.onValidationEnd(epoch, epochLogs, context);
                 }
@@ -388,6 +478,7 @@ final class FitRun {
         long iterations = in.readLong("iterations");
         double learningRate = in.readDouble("learningRate");
         float[] epochLoss = in.readFloats("epochLoss");
+        float[] epochWeight = in.hasNext("epochWeight") ? in.readFloats("epochWeight") : null;
         float[][] epochMetrics = new float[metricCount][];
         for (int k = 0; k < metricCount; k++) {
             epochMetrics[k] = in.readFloats("epochMetric" + k);
@@ -412,6 +503,9 @@ final class FitRun {
             damage = "position";
         } else if (midEpoch && (epochLoss == null || epochLoss.length != position.rowsRun())) {
             damage = "epochLoss";
+        } else if (midEpoch && train.weightVector != null
+                && (epochWeight == null || epochWeight.length != position.rowsRun())) {
+            damage = "epochWeight";
         } else if (savedRunningMetrics == null || savedRunningMetrics.length != metricCount) {
             damage = "runningMetrics";
         }
@@ -445,6 +539,10 @@ final class FitRun {
             int rows = position.rowsRun();
             train.lossVector.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all())
                     .assign(Nd4j.createFromArray(epochLoss).reshape(rows, 1));
+            if (train.weightVector != null) {
+                train.weightVector.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all())
+                        .assign(Nd4j.createFromArray(epochWeight).reshape(rows, 1));
+            }
             for (int k = 0; k < metricCount; k++) {
                 train.metricVectors[k].get(NDArrayIndex.interval(0, rows), NDArrayIndex.all())
                         .assign(Nd4j.createFromArray(epochMetrics[k]).reshape(rows, 1));
@@ -477,6 +575,9 @@ final class FitRun {
                 .putLong("iterations", optimizer.iterations())
                 .putDouble("learningRate", optimizer.learningRate())
                 .putFloats("epochLoss", midEpoch ? rows(train.lossVector, rowsRun) : null);
+        if (train.weightVector != null) {
+            out.putFloats("epochWeight", midEpoch ? rows(train.weightVector, rowsRun) : null);
+        }
         for (int k = 0; k < metricCount; k++) {
             out.putFloats("epochMetric" + k, midEpoch ? rows(train.metricVectors[k], rowsRun) : null);
         }
@@ -538,14 +639,15 @@ final class FitRun {
      * The model's outputs on the training rows (one forward pass, in dataset order) and, already copied by the
      * validation pass, on the validation rows, handed to the prediction listeners, which write their metrics.
      */
-    private void predict(int epoch) {
+    private void predict(int epoch, boolean validating) {
         Batches rows = predictionBatches;
         for (int b = 0; b < rows.count; b++) {
             net.forward(rows.frames[b], rows.x[b], false);
             trainOutputViews[b].assign(net.output(rows.frames[b]));
         }
         for (FitPlan.PredictionListener listener : plan.predictionListeners) {
-            listener.onPredictions(epoch, trainOutputs, trainLabels, validationOutputs, validationLabels);
+            listener.onPredictions(epoch, trainOutputs, trainLabels, validating ? validationOutputs : null,
+                    validationLabels);
         }
     }
 
@@ -567,6 +669,9 @@ final class FitRun {
             return rowsBefore; // the backup was taken after the batch that asked to stop
         }
         int rowsRun = rowsBefore;
+        if (trainStream != null) {
+            trainStream.startEpoch(epoch, firstBatch);
+        }
         for (int b = firstBatch; b < train.count; b++) {
             if (batchBegin) {
                 if (soleDispatcher != null) {
@@ -577,7 +682,18 @@ final class FitRun {
                     }
                 }
             }
-            net.trainStep(train.frames[b], train.x[b], train.y[b], train.loss[b], train.metrics[b], optimizer, epoch);
+            if (trainStream == null) {
+                net.trainStep(train.frames[b], train.x[b], train.y[b], null, train.loss[b], train.metrics[b],
+                        optimizer, epoch);
+            } else {
+                BatchStream.Batch batch = trainStream.next();
+                INDArray w = batch.w();
+                net.trainStep(train.frames[b], batch.x(), batch.y(), w, train.loss[b], train.metrics[b], optimizer,
+                        epoch);
+                if (w != null) {
+                    train.weights[b].assign(w);
+                }
+            }
             rowsRun += train.frames[b].rows;
             if (progbar.redrawDue()) {
                 // Epoch-to-date means for the live bar: a host copy only when it redraws, not per batch.
@@ -589,9 +705,11 @@ final class FitRun {
                     // Epoch-to-date, example-weighted means, as Keras's batch logs; the only per-batch host copy.
                     runningLoss += train.loss[b].sumNumber().doubleValue();
                     batchLogs.put(lossSlot, runningLoss / rowsRun);
+                    // Weighted rows: metrics are weighted means (Keras), the loss a sum over the rows.
+                    double metricDivisor = train.weightVector == null ? rowsRun : train.weightSum(rowsRun);
                     for (int k = 0; k < metricCount; k++) {
                         runningMetrics[k] += train.metrics[b][k].sumNumber().doubleValue();
-                        batchLogs.put(metricSlots[k], runningMetrics[k] / rowsRun);
+                        batchLogs.put(metricSlots[k], runningMetrics[k] / metricDivisor);
                     }
                 }
                 // A loop over one element here costs as much as the call itself (2 to 5 ns against a 3.5 ns floor,
@@ -781,10 +899,15 @@ final class FitRun {
         final INDArray[] metricVectors;
         final INDArray[] loss;
         final INDArray[][] metrics;
+        // Per-row weights of the epoch (weighted training only, see weigh()): metrics are weighted means.
+        INDArray weightVector;
+        INDArray[] weights;
+        private final int batchSize;
 
         Batches(INDArray sourceX, INDArray sourceY, int from, int rows, int batchSize,
                 Map<Integer, Network.Frame> frameCache, Network net, int metricCount) {
             this.rows = rows;
+            this.batchSize = batchSize;
             this.count = (rows + batchSize - 1) / batchSize;
             x = new INDArray[count];
             y = new INDArray[count];
@@ -799,8 +922,10 @@ final class FitRun {
             for (int b = 0; b < count; b++) {
                 int start = b * batchSize;
                 int end = Math.min(rows, start + batchSize);
-                x[b] = sourceX.get(NDArrayIndex.interval(from + start, from + end), NDArrayIndex.all());
-                y[b] = sourceY.get(NDArrayIndex.interval(from + start, from + end), NDArrayIndex.all());
+                if (sourceX != null) { // else streamed: the arrays come from a BatchStream
+                    x[b] = sourceX.get(NDArrayIndex.interval(from + start, from + end), NDArrayIndex.all());
+                    y[b] = sourceY.get(NDArrayIndex.interval(from + start, from + end), NDArrayIndex.all());
+                }
                 frames[b] = frameCache.computeIfAbsent(end - start, net::frame);
                 loss[b] = lossVector.get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
                 for (int k = 0; k < metricCount; k++) {
@@ -809,11 +934,31 @@ final class FitRun {
             }
         }
 
-        /** Puts the example-weighted means over the first {@code rowsRun} rows into {@code logs}. */
+        /** Adds the per-row weight vector and its batch views (weighted training). */
+        void weigh() {
+            weightVector = Nd4j.create(DataType.FLOAT, rows, 1);
+            weights = new INDArray[count];
+            for (int b = 0; b < count; b++) {
+                int start = b * batchSize;
+                int end = Math.min(rows, start + batchSize);
+                weights[b] = weightVector.get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
+            }
+        }
+
+        /** The sum of the first {@code rowsRun} rows' weights. */
+        double weightSum(int rowsRun) {
+            return sum(weightVector, rowsRun);
+        }
+
+        /**
+         * Puts the means over the first {@code rowsRun} rows into {@code logs}: the loss over rows (weighted losses
+         * are summed, as Keras's sum-over-batch-size), metrics over rows or, weighted, over the weights (Keras).
+         */
         void putMeans(SlotLogs logs, int lossSlot, int[] metricSlots, int rowsRun) {
             logs.put(lossSlot, sum(lossVector, rowsRun) / rowsRun);
+            double divisor = weightVector == null ? rowsRun : weightSum(rowsRun);
             for (int k = 0; k < metricSlots.length; k++) {
-                logs.put(metricSlots[k], sum(metricVectors[k], rowsRun) / rowsRun);
+                logs.put(metricSlots[k], sum(metricVectors[k], rowsRun) / divisor);
             }
         }
 
