@@ -770,6 +770,26 @@ final class FitRun {
         return result;
     }
 
+    /** Keras {@code evaluate} on a streamed source: as {@link #evaluate(Trainer, Sequential, Dataset, int)}. */
+    static Map<String, Double> evaluate(Trainer trainer, Sequential model, BatchSource data, int batchSize) {
+        Metric[] metrics = trainer.metricArray();
+        Network net = new Network(model, trainer.loss(), metrics);
+        Batches batches = new Batches(null, null, 0, data.size(), batchSize, new HashMap<>(), net, metrics.length);
+        try (BatchStream stream = new BatchStream(data, "evaluation", batchSize, false, 0, null, null)) {
+            stream.startEpoch(0, 0);
+            for (int b = 0; b < batches.count; b++) {
+                BatchStream.Batch batch = stream.next();
+                net.evaluate(batches.frames[b], batch.x(), batch.y(), batches.loss[b], batches.metrics[b]);
+            }
+        }
+        Map<String, Double> result = new TreeMap<>();
+        result.put("loss", batches.lossVector.sumNumber().doubleValue() / data.size());
+        for (int k = 0; k < metrics.length; k++) {
+            result.put(metrics[k].kerasName(), batches.metricVectors[k].sumNumber().doubleValue() / data.size());
+        }
+        return result;
+    }
+
     private Batches newBatches(INDArray x, INDArray y, int from, int rows, int batchSize,
             Map<Integer, Network.Frame> frames) {
         return new Batches(x, y, from, rows, batchSize, frames, net, metricCount);

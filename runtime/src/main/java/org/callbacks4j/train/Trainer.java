@@ -135,6 +135,21 @@ public final class Trainer {
         return FitRun.evaluate(this, model, data, 32);
     }
 
+    /**
+     * The loss and metrics of {@code model} on a streamed source (Keras {@code evaluate}), in batches of 32, after the
+     * same check of every row as {@code fit}; keys as {@link #evaluate(Sequential, Dataset)}.
+     */
+    public Map<String, Double> evaluate(Sequential model, BatchSource data) {
+        Objects.requireNonNull(model, "model is null; pass a Sequential");
+        Objects.requireNonNull(data, "data is null; pass a Dataset or another BatchSource");
+        checkModel(model);
+        if (data instanceof Dataset d) {
+            return evaluate(model, d);
+        }
+        checkSource("evaluation", data, model);
+        return FitRun.evaluate(this, model, data, 32);
+    }
+
     /** The model's outputs for {@code features} (Keras {@code predict}); see {@link Sequential#predict(INDArray)}. */
     public INDArray predict(Sequential model, INDArray features) {
         Objects.requireNonNull(model, "model is null; pass a Sequential");

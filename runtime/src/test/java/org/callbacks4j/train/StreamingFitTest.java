@@ -79,6 +79,14 @@ class StreamingFitTest {
     }
 
     @Test
+    void evaluateOnAFileEqualsEvaluateInMemory() throws IOException {
+        Sequential model = model();
+        trainer().fit(model, DATA, Fit.epochs(2).verbose(0));
+        assertThat(trainer().evaluate(model, npy(dir, "v", VALIDATION, true)))
+                .isEqualTo(trainer().evaluate(model, VALIDATION));
+    }
+
+    @Test
     void gzippedFilesTrainReproduciblyThroughTheShuffleBuffer() throws IOException {
         Fit fit = Fit.epochs(3).batchSize(16).seed(7).verbose(0);
         NpySource train = npy(dir, "train", DATA, true).shuffleBuffer(50);
