@@ -10,6 +10,8 @@
 #                                     # (profile.md) and the cost of each ND4J call it makes (op-costs.md)
 #   benchmarks/run.sh --observers     # the cost of watching: the digits sample's epoch with the progress bar, the
 #                                     # CSV log, TensorBoard, all of them, none, and History.plot (digits-observers.md)
+#   benchmarks/run.sh --streaming     # Fashion-MNIST epochs streamed from the IDX files (mapped, gzip) against the
+#                                     # same rows in memory, interleaved rounds (streaming-epochs.md)
 #
 # Options: --out DIR (default benchmarks/target/results/<UTC time>-<mode>; an existing folder is added to),
 # --no-build, --skip-jmh, --skip-e2e, --configs "omp1-env omp2-noenv ..." (end-to-end settings to run; default all
@@ -31,6 +33,7 @@ while [ $# -gt 0 ]; do
     --smoke) mode=smoke ;;
     --profile) mode=profile ;;
     --observers) mode=observers ;;
+    --streaming) mode=streaming ;;
     --out) out="$2"; shift ;;
     --no-build) build=0 ;;
     --skip-jmh) jmh=0 ;;
@@ -92,6 +95,16 @@ if [ "$mode" = profile ]; then
   # The same calls one by one: wall time and Java heap per call.
   OMP_NUM_THREADS=1 "${java[@]}" org.callbacks4j.benchmarks.e2e.OpCosts 2>/dev/null | grep -E '^\||^OMP' \
     | tee "$out/op-costs.md"
+  log_load after
+  exit 0
+fi
+
+if [ "$mode" = streaming ]; then
+  # Interleaved rounds of one epoch each: in-memory Dataset, mapped IDX, gzipped IDX (STREAMING_ARGS: "--rounds 15").
+  OMP_NUM_THREADS=1 "${java[@]}" org.callbacks4j.benchmarks.e2e.StreamingEpochs --tmp "$out/streaming" \
+    ${STREAMING_ARGS:-} 2>/dev/null | grep -v '^round'
+  cp "$out/streaming/streaming-epochs.md" "$out/streaming-epochs.md"
+  rm -f "$out/streaming/train-images-idx3-ubyte" "$out/streaming/train-labels-idx1-ubyte"
   log_load after
   exit 0
 fi

@@ -51,6 +51,7 @@ public final class BatchStream implements AutoCloseable {
     private final BlockingQueue<Epoch> commands = new ArrayBlockingQueue<>(1);
     private final Batch end = new Batch();
     private final Thread thread;
+    private final boolean randomAccess;
     private Epoch running;
     private Batch current;
     private boolean closed;
@@ -85,6 +86,7 @@ public final class BatchStream implements AutoCloseable {
             throw new UncheckedIOException(what + " data " + source.describe() + " could not be opened: "
                     + e.getMessage(), e);
         }
+        this.randomAccess = reader.randomAccess();
         this.thread = new Thread(() -> produce(reader), "callbacks4j-batches-" + what);
         thread.setDaemon(true);
         thread.start();
@@ -100,21 +102,8 @@ public final class BatchStream implements AutoCloseable {
         if (!shuffle) {
             return "in order";
         }
-        return randomAccess() ? "shuffled by index permutation" : "shuffled through a " + source.shuffleBuffer()
+        return randomAccess ? "shuffled by index permutation" : "shuffled through a " + source.shuffleBuffer()
                 + "-row buffer";
-    }
-
-    private Boolean randomAccess;
-
-    private boolean randomAccess() {
-        if (randomAccess == null) {
-            try (RowReader r = source.open()) {
-                randomAccess = r.randomAccess();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return randomAccess;
     }
 
     /**
