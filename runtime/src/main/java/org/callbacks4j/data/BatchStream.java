@@ -12,8 +12,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Batches of a {@link BatchSource} for the trainer, read one to two batches ahead by a background thread into a fixed
- * set of preallocated float32 arrays (so the training thread only waits when the disk cannot keep up, and nothing is
+ * Batches of a {@link BatchSource} for the trainer, read ahead by a background thread into a fixed set of preallocated
+ * float32 arrays (up to 8 MiB of them: 20 batches of 128 Fashion-MNIST rows) (so the training thread only waits when the disk cannot keep up, and nothing is
  * allocated per batch). Used by the trainer; a user does not need it.
  *
  * <p>The rows of epoch {@code e} come in an order that depends only on the seed, {@code e} and the source's values:
@@ -32,8 +32,12 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public final class BatchStream implements AutoCloseable {
 
-    /** Buffers in flight: one the trainer uses, two being filled or ready. */
-    private static final int BUFFERS = 3;
+    /**
+     * Batch buffers: one the trainer uses, the others being filled or ready. As many as fit in 8 MiB (at least 3, at
+     * most 32), so that the reader can run ahead by several batches and absorb the scheduling delays of a busy
+     * machine (a thread that waits for a core for tens of milliseconds), not just the next batch's read.
+     */
+    private static final long BUFFER_BYTES = 8L << 20;
 
     private final BatchSource source;
     private final String what;
@@ -46,8 +50,8 @@ public final class BatchStream implements AutoCloseable {
     private final float[] classWeights;
     private final int featureWidth;
     private final int labelWidth;
-    private final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(BUFFERS);
-    private final BlockingQueue<Batch> filled = new ArrayBlockingQueue<>(BUFFERS + 2);
+    private final BlockingQueue<Batch> free;
+    private final BlockingQueue<Batch> filled;
     private final BlockingQueue<Epoch> commands = new ArrayBlockingQueue<>(1);
     private final Batch end = new Batch();
     private final Thread thread;
@@ -76,7 +80,11 @@ public final class BatchStream implements AutoCloseable {
         this.labelWidth = source.labelWidth();
         int lastRows = rows - (count - 1) * batchSize;
         boolean weighted = sampleWeights != null || classWeights != null;
-        for (int i = 0; i < BUFFERS; i++) {
+        long batchBytes = 4L * Math.min(batchSize, rows) * (featureWidth + labelWidth + 1);
+        int buffers = (int) Math.max(3, Math.min(32, BUFFER_BYTES / batchBytes));
+        free = new ArrayBlockingQueue<>(buffers);
+        filled = new ArrayBlockingQueue<>(buffers + 2);
+        for (int i = 0; i < buffers; i++) {
             free.add(new Batch(Math.min(batchSize, rows), lastRows, weighted));
         }
         RowReader reader;

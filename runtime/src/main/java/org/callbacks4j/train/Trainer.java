@@ -108,7 +108,7 @@ public final class Trainer {
      * Trains {@code model} on batches pulled from {@code source} (a file, an iterator; see {@link BatchSource}), as
      * {@link #fit(Sequential, Dataset, Fit, Object...)} does on a {@code Dataset}. Before {@code onTrainBegin}, every
      * row is read once and checked (widths against the model, labels against the loss, no NaN or infinity): bad data
-     * fails with the file, row and fix before any training. While training, a background thread reads one to two
+     * fails with the file, row and fix before any training. While training, a background thread reads several
      * batches ahead; the heap holds a few batches (and a shuffle buffer for sequential sources), never the data.
      * {@link Fit#validationSplit(double)} needs a {@code Dataset}; pass {@link Fit#validationData(BatchSource)}.
      *
