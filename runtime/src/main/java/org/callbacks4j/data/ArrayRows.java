@@ -113,6 +113,7 @@ final class ArrayRows {
     private final class Mapped implements RowReader {
         private final Regions x;
         private final Regions y;
+        private final Elements.Scratch scratch = new Elements.Scratch(features.width());
         private int next;
 
         Mapped() throws IOException {
@@ -129,7 +130,7 @@ final class ArrayRows {
         public void read(int row, FloatBuffer xOut, FloatBuffer yOut) {
             int xr = row / x.rowsPerRegion;
             features.type().decode(x.buffers[xr], x.floats[xr], (row - xr * x.rowsPerRegion) * features.rowBytes(),
-                    features.width(), scale, xOut);
+                    features.width(), scale, xOut, scratch);
             int yr = row / y.rowsPerRegion;
             putLabel(y.buffers[yr], y.floats[yr], (row - yr * y.rowsPerRegion) * labels.rowBytes(), row, yOut);
         }
@@ -155,6 +156,7 @@ final class ArrayRows {
         private final ByteBuffer yRow = ByteBuffer.allocate(labels.rowBytes()).order(labels.order());
         private final FloatBuffer xFloats = features.type().floatView(xRow);
         private final FloatBuffer yFloats = labels.type().floatView(yRow);
+        private final Elements.Scratch scratch = new Elements.Scratch(features.width());
         private DataInputStream xIn;
         private DataInputStream yIn;
         private int next;
@@ -175,7 +177,7 @@ final class ArrayRows {
             }
             readRow(xIn, xRow, features);
             readRow(yIn, yRow, labels);
-            features.type().decode(xRow, xFloats, 0, features.width(), scale, xOut);
+            features.type().decode(xRow, xFloats, 0, features.width(), scale, xOut, scratch);
             putLabel(yRow, yFloats, 0, next, yOut);
             next++;
             return true;

@@ -48,9 +48,27 @@ enum Elements {
      * for a bulk copy of float32 rows in native order with scale 1.
      */
     void decode(ByteBuffer b, FloatBuffer floats, int base, int count, float scale, FloatBuffer dst) {
+        decode(b, floats, base, count, scale, dst, null);
+    }
+
+    /**
+     * As {@link #decode(ByteBuffer, FloatBuffer, int, int, float, FloatBuffer)}, with the caller's scratch arrays
+     * (at least {@code count} bytes and floats) for unsigned bytes: bulk copies around a loop over Java arrays, which
+     * the JIT vectorises (twice as fast as element-wise buffer access, measured on Fashion-MNIST rows).
+     */
+    void decode(ByteBuffer b, FloatBuffer floats, int base, int count, float scale, FloatBuffer dst,
+            Scratch scratch) {
         int p = dst.position();
         if (this == F32 && scale == 1f && floats != null && (base & 3) == 0) {
             dst.put(p, floats, base >> 2, count);
+        } else if (this == U8 && scratch != null) {
+            byte[] in = scratch.bytes;
+            float[] out = scratch.floats;
+            b.get(base, in, 0, count);
+            for (int i = 0; i < count; i++) {
+                out[i] = (in[i] & 0xFF) * scale;
+            }
+            dst.put(p, out, 0, count);
         } else if (this == U8) {
             for (int i = 0; i < count; i++) {
                 dst.put(p + i, (b.get(base + i) & 0xFF) * scale);
@@ -65,6 +83,17 @@ enum Elements {
             }
         }
         dst.position(p + count);
+    }
+
+    /** Scratch arrays of one reader for {@link #decode(ByteBuffer, FloatBuffer, int, int, float, FloatBuffer, Scratch)}. */
+    static final class Scratch {
+        final byte[] bytes;
+        final float[] floats;
+
+        Scratch(int count) {
+            bytes = new byte[count];
+            floats = new float[count];
+        }
     }
 
     /** {@code b} as floats when a bulk copy is possible ({@link #decode}), else null. */
