@@ -54,7 +54,7 @@ public final class BatchStream implements AutoCloseable {
     private final BlockingQueue<Batch> filled;
     private final BlockingQueue<Epoch> commands = new ArrayBlockingQueue<>(1);
     private final Batch end = new Batch();
-    private final Thread thread;
+    private Thread thread;
     private final boolean randomAccess;
     private Epoch running;
     private Batch current;
@@ -87,6 +87,16 @@ public final class BatchStream implements AutoCloseable {
         for (int i = 0; i < buffers; i++) {
             free.add(new Batch(Math.min(batchSize, rows), lastRows, weighted));
         }
+        // The reader and its thread start with the first epoch: a stream that never runs holds no file or thread.
+        try (RowReader probe = source.open()) {
+            this.randomAccess = probe.randomAccess();
+        } catch (IOException e) {
+            throw new UncheckedIOException(what + " data " + source.describe() + " could not be opened: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private void startThread() {
         RowReader reader;
         try {
             reader = source.open();
@@ -94,8 +104,7 @@ public final class BatchStream implements AutoCloseable {
             throw new UncheckedIOException(what + " data " + source.describe() + " could not be opened: "
                     + e.getMessage(), e);
         }
-        this.randomAccess = reader.randomAccess();
-        this.thread = new Thread(() -> produce(reader), "callbacks4j-batches-" + what);
+        thread = new Thread(() -> produce(reader), "callbacks4j-batches-" + what);
         thread.setDaemon(true);
         thread.start();
     }
@@ -119,6 +128,12 @@ public final class BatchStream implements AutoCloseable {
      * dropped. The next {@link #next()} returns batch {@code firstBatch}.
      */
     public void startEpoch(int epoch, int firstBatch) {
+        if (closed) {
+            throw new IllegalStateException("the " + what + " stream is closed");
+        }
+        if (thread == null) {
+            startThread();
+        }
         cancel();
         running = new Epoch(epoch, firstBatch);
         commands.add(running);
@@ -162,6 +177,9 @@ public final class BatchStream implements AutoCloseable {
             return;
         }
         closed = true;
+        if (thread == null) {
+            return;
+        }
         cancel();
         commands.add(Epoch.CLOSE);
         try {

@@ -177,6 +177,15 @@ class BatchStreamTest {
     }
 
     @Test
+    void aStreamThatNeverRunsHoldsNoThread() throws IOException {
+        BatchStream idle = new BatchStream(file(true), "idle", 10, true, 1, null, null);
+        assertThat(Thread.getAllStackTraces().keySet().stream().map(Thread::getName))
+                .doesNotContain("callbacks4j-batches-idle");
+        idle.close();
+        assertThrows(IllegalStateException.class, () -> idle.startEpoch(0, 0));
+    }
+
+    @Test
     void rowsCarrySampleTimesClassWeights() throws IOException {
         float[] sample = new float[ROWS];
         for (int i = 0; i < ROWS; i++) {
