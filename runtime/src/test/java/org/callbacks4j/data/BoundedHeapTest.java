@@ -48,11 +48,9 @@ class BoundedHeapTest {
         assertThat(Files.size(x)).isGreaterThan(4L * 64 << 20); // 299 MiB, 4.7 times the heap
 
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx64m", "-XX:+UseSerialGC",
-                // JavaCPP counts resident memory against a limit derived from -Xmx; mapped file pages are resident
-                // but not ours, so the limit is off (as in the benchmarks).
-                "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0",
-                "-cp", System.getProperty("java.class.path"), BoundedHeapChild.class.getName(), x.toString(),
+        // JavaCPP's defaults as a user has them (its memory limits derive from -Xmx): the mapped file's resident
+        // pages must not trip them.
+        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx64m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), BoundedHeapChild.class.getName(), x.toString(),
                 y.toString());
         builder.redirectErrorStream(true);
         builder.environment().put("OMP_NUM_THREADS", "1");
