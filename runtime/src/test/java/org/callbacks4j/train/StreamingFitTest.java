@@ -78,6 +78,48 @@ class StreamingFitTest {
         assertThat(streamed[0].asMap()).isEqualTo(memory[0].asMap());
     }
 
+    /** Unshuffled, every source hands out the rows in file order: CSV and an iterator train as the Dataset does. */
+    @Test
+    void csvAndIteratorSourcesTrainInOrderBitIdenticallyToTheDataset() throws IOException {
+        Fit fit = Fit.epochs(2).batchSize(16).shuffle(false).verbose(0);
+        Sequential expected = model();
+        trainer().fit(expected, DATA, fit);
+        float[][] x = DATA.features().toFloatMatrix();
+        float[][] y = DATA.labels().toFloatMatrix();
+        StringBuilder csv = new StringBuilder("class,f0,f1,f2,f3,f4,f5\n");
+        for (int i = 0; i < x.length; i++) {
+            int c = y[i][0] == 1f ? 0 : y[i][1] == 1f ? 1 : 2;
+            csv.append(c);
+            for (float v : x[i]) {
+                csv.append(',').append(v); // Float.toString reads back to the same float
+            }
+            csv.append('\n');
+        }
+        Path file = java.nio.file.Files.writeString(dir.resolve("data.csv"), csv);
+        Sequential fromCsv = model();
+        trainer().fit(fromCsv, org.callbacks4j.data.CsvSource.classification(file, 0, 3).header(true), fit);
+        assertThat(fromCsv.params().toFloatVector()).isEqualTo(expected.params().toFloatVector());
+        Sequential fromIterator = model();
+        trainer().fit(fromIterator, org.callbacks4j.data.IteratorSource.of(
+                new org.nd4j.linalg.dataset.api.iterator.TestDataSetIterator(
+                        new org.nd4j.linalg.dataset.DataSet(DATA.features().dup(), DATA.labels().dup()), 50)), fit);
+        assertThat(fromIterator.params().toFloatVector()).isEqualTo(expected.params().toFloatVector());
+    }
+
+    @Test
+    void sampleWeightWithAValidationSplitWeighsOnlyTheTrainingRows() {
+        Fit fit = Fit.epochs(1).batchSize(300).shuffle(false).validationSplit(0.2).verbose(0);
+        float[] weights = new float[300];
+        java.util.Arrays.fill(weights, 0, 240, 2f); // the held-out rows' weights (0) are not used
+        Sequential model = model();
+        History weighted = trainer().fit(model, ALL, fit.sampleWeight(weights));
+        History plain = trainer().fit(model(), ALL, fit);
+        assertThat(weighted.get("loss").get(0)).isEqualTo(2 * plain.get("loss").get(0));
+        // Validation is unweighted (the held-out rows' zero weights would make it 0).
+        assertThat(weighted.get("val_loss").get(0))
+                .isWithin(1e-6).of(trainer().evaluate(model, VALIDATION).get("loss"));
+    }
+
     @Test
     void evaluateOnAFileEqualsEvaluateInMemory() throws IOException {
         Sequential model = model();
