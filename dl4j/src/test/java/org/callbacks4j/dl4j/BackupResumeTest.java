@@ -16,6 +16,7 @@ import org.callbacks4j.EarlyStop;
 import org.callbacks4j.History;
 import org.callbacks4j.OnBatchEnd;
 import org.callbacks4j.ReduceLrOnPlateau;
+import org.callbacks4j.internal.train.Backups;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -102,8 +103,17 @@ class BackupResumeTest {
             assertThat(b.params()).isEqualTo(a.params());
             assertThat(b.getUpdater().getStateViewArray()).isEqualTo(a.getUpdater().getStateViewArray());
         }
-        // deleteCheckpoint (default true): the backups are gone after the normal end.
-        assertThat(Files.exists(run.resolve("backup")) && zips(run.resolve("backup")).size() > 0).isFalse();
+        // The normal end leaves only the completion record (deleteCheckpoint, the default, drops the rest), and a
+        // restarted program gets the finished run back without training: this class would crash at its first batch.
+        assertThat(Backups.files(run.resolve("backup"))).hasSize(1);
+        assertThat(Backups.read(Backups.files(run.resolve("backup")).get(0)).complete()).isTrue();
+        Resumed again = new Resumed();
+        again.crashEpoch = 0;
+        again.crashBatch = 0;
+        MultiLayerNetwork restarted = Nets.mlp(3e-2);
+        History finished = fit(restarted, again);
+        assertThat(finished.asMap()).isEqualTo(expectedHistory.asMap());
+        assertThat(restarted.params()).isEqualTo(expected.params());
     }
 
     private static History fit(ComputationGraph graph, Object training) {
