@@ -2,39 +2,27 @@ package org.callbacks4j.train;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.callbacks4j.History;
-import org.callbacks4j.Logs;
-import org.callbacks4j.TrainingContext;
 import org.callbacks4j.data.Dataset;
 import org.callbacks4j.internal.dispatch.CallbackDispatcher;
 import org.callbacks4j.internal.dispatch.Dispatchers;
-import org.callbacks4j.internal.dispatch.FitPlan;
 import org.callbacks4j.internal.dispatch.Hooks;
 import org.callbacks4j.internal.io.BackgroundWrites;
-import org.callbacks4j.internal.train.Backups;
+import org.callbacks4j.internal.progress.ProgbarLogger;
 import org.callbacks4j.internal.train.HistoryRecorder;
 import org.callbacks4j.internal.train.SlotLogs;
 import org.callbacks4j.model.Sequential;
-import org.callbacks4j.internal.progress.ProgbarLogger;
-import org.callbacks4j.internal.state.StateReader;
-import org.callbacks4j.internal.state.StateWriter;
-import org.callbacks4j.internal.state.Stateful;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One {@code fit}: everything is checked and allocated in the constructor, then {@link #run()} drives the Keras 3 loop.
@@ -42,14 +30,15 @@ import org.slf4j.LoggerFactory;
  * and metric vectors for the epoch (summed once at epoch end, so nothing is copied to the host per batch unless a
  * batch hook reads logs), and the {@link Network}'s frames.
  *
- * <p>The constructor ends by preparing every dispatcher ({@link CallbackDispatcher#prepare}) with this fit's
- * {@link Plan}: a policy that cannot serve the fit throws there, before anything is trained or written.
+ * <p>The constructor prepares every dispatcher ({@link CallbackDispatcher#prepare}) with this fit's
+ * {@link FitRunPlan}: a policy that cannot serve the fit throws there, before anything is trained or written.
+ *
+ * <p>This class holds the setup and the loop; its parts are in their own files: {@link FitBatches} (the preallocated
+ * batch views), {@link FitRunPlan} (what policies see and ask for), {@link FitBackups} (what a backup holds, and
+ * putting it back) and {@link FitPredictions} (the outputs for prediction listeners).
  */
 final class FitRun {
 
-    private static final Logger log = LoggerFactory.getLogger(FitRun.class);
-
-    private final Trainer trainer;
     private final Sequential model;
     private final Fit fit;
     private final Network net;
@@ -69,9 +58,9 @@ final class FitRun {
     private final int[] order;
     private final INDArray shuffledX;
     private final INDArray shuffledY;
-    private final Batches train;
+    private final FitBatches train;
 
-    private final Batches validation;
+    private final FitBatches validation;
 
     private final SlotLogs epochLogs;
     private final SlotLogs batchLogs;
@@ -86,27 +75,18 @@ final class FitRun {
     private final SlotLogs progressLogs;
     private double runningLoss;
 
-    // @BackupAndRestore: the objects given to fit (their state is saved), the backup folder (null without one).
+    // @BackupAndRestore: the objects given to fit (their state is saved), the backup folder and what goes in it
+    // (both null without one).
     private final Object[] callbackObjects;
-    private BackupRun backup;
-    private String backupConfiguration;
-    private boolean resuming;
-    /** Restored from the completion record of a run that ended normally: nothing to train. */
-    private boolean completeRun;
+    private final BackupRun backup;
+    private final FitBackups backups;
     private int batchesSinceBackup;
 
-    private final Plan plan;
-    // Epoch-end outputs for FitPlan.onPredictions listeners; null when there are none.
-    private final Batches predictionBatches;
-    private final INDArray trainOutputs;
-    private final INDArray[] trainOutputViews;
-    private final INDArray trainLabels;
-    private final INDArray validationOutputs;
-    private final INDArray[] validationOutputViews;
-    private final INDArray validationLabels;
+    private final FitRunPlan plan;
+    /** Epoch-end outputs for FitPlan.onPredictions listeners; null when there are none. */
+    private final FitPredictions predictions;
 
     FitRun(Trainer trainer, Sequential model, Dataset data, Fit fit, Object[] callbacks) {
-        this.trainer = trainer;
         this.model = model;
         this.fit = fit;
 
@@ -191,12 +171,13 @@ final class FitRun {
         }
         this.epochLogs = new SlotLogs(names);
         // Policies resolve monitors and add their metrics now, before any training; the copies below get those slots.
-        this.plan = new Plan();
+        this.plan = new FitRunPlan(trainer, model, epochLogs, validation != null, context, optimizer, checkpointWrites);
         for (CallbackDispatcher d : dispatchers) {
             d.prepare(plan);
         }
         plan.preparing = false;
-        this.backupConfiguration = backup == null ? null
+        this.backup = plan.backup;
+        String backupConfiguration = backup == null ? null
                 : BackupState.configuration(trainer, model, fit, data, validationData, callbackObjects, dispatchers);
         this.batchLogs = new SlotLogs(epochLogs);
         this.finalLogs = new SlotLogs(epochLogs);
@@ -212,46 +193,20 @@ final class FitRun {
         this.progbar = ProgbarLogger.create(fit.verbose(), fit.progressOutput(), fit.progressTerminal());
         this.progressLogs = new SlotLogs(epochLogs);
 
-        if (plan.predictionListeners.isEmpty()) {
-            predictionBatches = null;
-            trainOutputs = null;
-            trainOutputViews = null;
-            trainLabels = null;
-            validationOutputs = null;
-            validationOutputViews = null;
-            validationLabels = null;
-        } else {
-            // Training outputs come from one extra pass over the training rows in dataset order; validation outputs
-            // are copied from the validation pass, which computes them anyway.
-            predictionBatches = order == null ? train : newBatches(sourceX, sourceY, 0, trainRows, batchSize, frames);
-            trainOutputs = Nd4j.create(DataType.FLOAT, trainRows, model.outputWidth());
-            trainOutputViews = rowViews(trainOutputs, predictionBatches);
-            trainLabels = sourceY.get(NDArrayIndex.interval(0, trainRows), NDArrayIndex.all());
-            if (validation == null) {
-                validationOutputs = null;
-                validationOutputViews = null;
-                validationLabels = null;
-            } else {
-                validationOutputs = Nd4j.create(DataType.FLOAT, validation.rows, model.outputWidth());
-                validationOutputViews = rowViews(validationOutputs, validation);
-                validationLabels = validationData != null
-                        ? validationData.labels()
-                        : sourceY.get(NDArrayIndex.interval(trainRows, trainRows + validation.rows),
-                                NDArrayIndex.all());
-            }
-        }
-    }
+        this.backups = backup == null ? null : new FitBackups(backup, backupConfiguration, model, optimizer, train,
+                metricCount, context, finalLogs, dispatchers, callbackObjects, fit.epochs(), checkpointWrites);
 
-    /** Views of {@code outputs} with the rows of each batch of {@code batches}. */
-    private static INDArray[] rowViews(INDArray outputs, Batches batches) {
-        INDArray[] views = new INDArray[batches.count];
-        long start = 0;
-        for (int b = 0; b < batches.count; b++) {
-            long rows = batches.x[b].size(0);
-            views[b] = outputs.get(NDArrayIndex.interval(start, start + rows), NDArrayIndex.all());
-            start += rows;
+        if (plan.predictionListeners.isEmpty()) {
+            predictions = null;
+        } else {
+            INDArray validationLabels = validation == null ? null
+                    : validationData != null
+                            ? validationData.labels()
+                            : sourceY.get(NDArrayIndex.interval(trainRows, trainRows + validation.rows),
+                                    NDArrayIndex.all());
+            predictions = new FitPredictions(plan.predictionListeners, net, model.outputWidth(), train, order != null,
+                    sourceX, sourceY, batchSize, frames, metricCount, validation, validationLabels);
         }
-        return views;
     }
 
     History run() {
@@ -278,12 +233,21 @@ final class FitRun {
     private History train() {
         context.resetStop();
         // A backup puts everything back before any hook runs; the loop then continues where it was saved.
-        BackupState.Position resumed = backup == null ? null : restore();
+        FitBackups.Restored restored = backups == null ? null : backups.restore();
+        BackupState.Position resumed = null;
+        if (restored != null) {
+            // The loop's own part of the backup: its running sums and the history so far.
+            resumed = restored.position();
+            runningLoss = restored.runningLoss();
+            System.arraycopy(restored.runningMetrics(), 0, runningMetrics, 0, metricCount);
+            history = restored.history();
+            plan.resuming = true;
+        }
         int firstEpoch = resumed == null ? fit.initialEpoch() : resumed.epoch();
         int resumedBatches = resumed == null ? 0 : resumed.batchesDone();
         // Saved at the end of the epoch that asked to stop: no further epoch runs.
         boolean ended = resumed != null && resumed.ended();
-        if (completeRun) {
+        if (restored != null && restored.complete()) {
             // The run ended normally before: its History and parameters are back, nothing is trained or written.
             return finishedHistory();
         }
@@ -318,14 +282,14 @@ final class FitRun {
                 for (int b = 0; b < validation.count; b++) {
                     net.evaluate(validation.frames[b], validation.x[b], validation.y[b], validation.loss[b],
                             validation.metrics[b]);
-                    if (validationOutputViews != null) {
-                        validationOutputViews[b].assign(net.output(validation.frames[b]));
+                    if (predictions != null) {
+                        predictions.keepValidation(b, net.output(validation.frames[b]));
                     }
                 }
                 validation.putMeans(epochLogs, valLossSlot, valMetricSlots, validation.rows);
             }
-            if (predictionBatches != null) {
-                predict(epoch);
+            if (predictions != null) {
+                predictions.predict(epoch);
             }
             // onTrainEnd sees the trainer's values only, not keys hooks add (Keras passes it its own epoch_logs).
             finalLogs.copyFrom(epochLogs);
@@ -351,14 +315,15 @@ final class FitRun {
             }
         }
         // Every checkpoint is on disk before onTrainEnd: hooks there may read the best one.
-        drainCheckpoints();
+        drainCheckpoints(checkpointWrites);
         if (has(Hooks.TRAIN_END)) {
             for (CallbackDispatcher d : dispatchers) {
                 d.onTrainEnd(finalLogs, context);
             }
         }
-        if (backup != null) {
-            writeBackup(reached, 0, 0, true, true); // the completion record
+        if (backups != null) {
+            // the completion record
+            backups.write(reached, 0, 0, true, true, runningLoss, runningMetrics, history);
         }
         return finishedHistory();
     }
@@ -374,217 +339,17 @@ final class FitRun {
         return history.build();
     }
 
-    /**
-     * Puts the newest intact backup back (or returns null if there is none): first checks, changing nothing, that it
-     * was written for this training (configuration text, the layout and configuration of every callback's state) and
-     * decodes the trainer's part completely; then restores the callbacks (undone if one of them fails), then the
-     * trainer. So a backup is applied whole or not at all.
-     *
-     * @throws IllegalStateException naming the backup and what differs, if it belongs to another training or cannot
-     *     be continued (a log file changed since); or if every backup in the folder is damaged
-     */
-    private BackupState.Position restore() {
-        Backups.Backup saved = backup.loadNewest();
-        if (saved == null) {
-            return null;
-        }
-        String source = "backup " + saved.file().toAbsolutePath();
-        String refusal = " Resume with the settings it was written with, or move or delete the folder "
-                + backup.dir.toAbsolutePath() + " to start a new run.";
-        String difference = BackupState.firstDifference(saved.configuration(), backupConfiguration);
-        if (difference != null) {
-            throw new IllegalStateException("@BackupAndRestore: " + source + " was written for another training: "
-                    + difference + "." + refusal);
-        }
-        BackupCompletion.checkEpochs(saved, fit.epochs(), backup.dir);
-        byte[] current = callbackState();
-        String layout = StateReader.layoutDifference(current, saved.callbackState());
-        if (layout != null) {
-            throw new IllegalStateException("@BackupAndRestore: " + source + " holds callback state that does not fit "
-                    + "this training: " + layout + "." + refusal);
-        }
-
-        StateReader in = new StateReader(saved.trainerState(), source + " " + Backups.TRAINER);
-        BackupState.Position position = new BackupState.Position(in.readInt("epoch"), in.readInt("batchesDone"),
-                in.readInt("rowsRun"), in.readBoolean("ended"));
-        float[] params = in.readFloats("params");
-        String optimizerName = in.readString("optimizer");
-        float[] optimizerState = in.readFloats("optimizerState");
-        long iterations = in.readLong("iterations");
-        double learningRate = in.readDouble("learningRate");
-        float[] epochLoss = in.readFloats("epochLoss");
-        float[][] epochMetrics = new float[metricCount][];
-        for (int k = 0; k < metricCount; k++) {
-            epochMetrics[k] = in.readFloats("epochMetric" + k);
-        }
-        double savedRunningLoss = in.readDouble("runningLoss");
-        double[] savedRunningMetrics = in.readDoubles("runningMetrics");
-        String stoppedBy = in.readString("stoppedBy");
-        int stopEpoch = in.readInt("stopEpoch");
-        BackupState.LogsSnapshot savedFinalLogs = BackupState.readLogs(in, "finalLogs");
-        HistoryRecorder savedHistory = new HistoryRecorder();
-        in.readSection("history", savedHistory);
-        in.finish();
-        boolean midEpoch = position.batchesDone() > 0;
-        String damage = null;
-        if (params == null || params.length != model.paramCount()) {
-            damage = "params";
-        } else if (!optimizer.optimizer().equals(optimizerName) || optimizerState == null
-                || optimizerState.length != optimizer.flat().length() || iterations < 0) {
-            damage = "optimizer";
-        } else if (position.epoch() < 0 || position.batchesDone() < 0 || position.batchesDone() > train.count
-                || position.rowsRun() < 0 || position.rowsRun() > train.rows) {
-            damage = "position";
-        } else if (midEpoch && (epochLoss == null || epochLoss.length != position.rowsRun())) {
-            damage = "epochLoss";
-        } else if (savedRunningMetrics == null || savedRunningMetrics.length != metricCount) {
-            damage = "runningMetrics";
-        }
-        for (int k = 0; damage == null && midEpoch && k < metricCount; k++) {
-            if (epochMetrics[k] == null || epochMetrics[k].length != position.rowsRun()) {
-                damage = "epochMetric" + k;
-            }
-        }
-        if (damage != null) {
-            throw new IllegalStateException("@BackupAndRestore: " + source + ": the trainer state's \"" + damage
-                    + "\" does not fit this model and data." + refusal);
-        }
-
-        try {
-            restoreCallbacks(new StateReader(saved.callbackState(), source + " " + Backups.CALLBACKS));
-        } catch (RuntimeException e) {
-            try {
-                restoreCallbacks(new StateReader(current, "the callbacks' state before resuming"));
-            } catch (RuntimeException undo) {
-                e.addSuppressed(undo);
-            }
-            throw e;
-        }
-
-        model.setParams(Nd4j.createFromArray(params));
-        optimizer.restore(Nd4j.createFromArray(optimizerState), iterations);
-        if (optimizer.learningRate() != learningRate) {
-            optimizer.setLearningRate(learningRate); // changed by a schedule or a plateau since the start
-        }
-        if (midEpoch) {
-            int rows = position.rowsRun();
-            train.lossVector.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all())
-                    .assign(Nd4j.createFromArray(epochLoss).reshape(rows, 1));
-            for (int k = 0; k < metricCount; k++) {
-                train.metricVectors[k].get(NDArrayIndex.interval(0, rows), NDArrayIndex.all())
-                        .assign(Nd4j.createFromArray(epochMetrics[k]).reshape(rows, 1));
-            }
-        }
-        runningLoss = savedRunningLoss;
-        System.arraycopy(savedRunningMetrics, 0, runningMetrics, 0, metricCount);
-        context.restoreStop(stoppedBy, stopEpoch);
-        savedFinalLogs.applyTo(finalLogs);
-        history = savedHistory;
-        resuming = true;
-        completeRun = saved.complete();
-        if (completeRun) {
-            BackupCompletion.logComplete(saved, backup.dir);
-        } else {
-            log.info("@BackupAndRestore: resuming from {}", saved);
-        }
-        return position;
-    }
-
-    /**
-     * Writes a backup: the trainer's state at this point ({@code batchesDone} batches of {@code epoch} done, holding
-     * {@code rowsRun} rows; {@code ended}: no epoch is left to run) and every callback's.
-     */
+    /** Writes a backup ({@link FitBackups#write}) after {@code batchesDone} batches of {@code epoch}. */
     private void saveBackup(int epoch, int batchesDone, int rowsRun, boolean ended) {
-        writeBackup(epoch, batchesDone, rowsRun, ended, false);
+        backups.write(epoch, batchesDone, rowsRun, ended, false, runningLoss, runningMetrics, history);
     }
 
-    /** As {@link #saveBackup}; {@code complete}: the completion record of a run that ended normally. */
-    private void writeBackup(int epoch, int batchesDone, int rowsRun, boolean ended, boolean complete) {
-        // The backup records the checkpoint policies' state: the checkpoints it implies must exist first.
-        drainCheckpoints();
-        boolean midEpoch = batchesDone > 0;
-        StateWriter out = new StateWriter();
-        out.putInt("epoch", epoch).putInt("batchesDone", batchesDone).putInt("rowsRun", rowsRun)
-                .putBoolean("ended", ended)
-                .putFloats("params", model.params())
-                .putString("optimizer", optimizer.optimizer())
-                .putFloats("optimizerState", optimizer.flat())
-                .putLong("iterations", optimizer.iterations())
-                .putDouble("learningRate", optimizer.learningRate())
-                .putFloats("epochLoss", midEpoch ? rows(train.lossVector, rowsRun) : null);
-        for (int k = 0; k < metricCount; k++) {
-            out.putFloats("epochMetric" + k, midEpoch ? rows(train.metricVectors[k], rowsRun) : null);
-        }
-        out.putDouble("runningLoss", runningLoss)
-                .putDoubles("runningMetrics", runningMetrics)
-                .putString("stoppedBy", context.isStopRequested() ? context.stoppedBy() : null)
-                .putInt("stopEpoch", context.stopEpoch());
-        BackupState.putLogs(out, "finalLogs", finalLogs);
-        out.putSection("history", history);
-        if (complete) {
-            backup.complete(epoch, backupConfiguration, out.toByteArray(), callbackState());
-        } else {
-            backup.save(epoch, batchesDone, backupConfiguration, out.toByteArray(), callbackState());
-        }
-    }
-
-    private void drainCheckpoints() {
+    /** Waits for the checkpoint writes under way; a failed one fails the fit. */
+    static void drainCheckpoints(BackgroundWrites checkpointWrites) {
         try {
             checkpointWrites.drain();
         } catch (IOException e) {
             throw new UncheckedIOException("@Checkpoint could not save: " + e.getMessage(), e);
-        }
-    }
-
-    private static INDArray rows(INDArray vector, int rows) {
-        return vector.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all());
-    }
-
-    /**
-     * Every callback's state: a section per callback object, holding its dispatcher's state (a generated dispatcher
-     * saves its policies') and the object's own if it is {@link Stateful}.
-     */
-    private byte[] callbackState() {
-        StateWriter out = new StateWriter();
-        for (int i = 0; i < dispatchers.length; i++) {
-            out.beginSection("callback" + i, callbackObjects[i].getClass().getName());
-            if (dispatchers[i] instanceof Stateful s) {
-                out.putSection("dispatcher", s);
-            }
-            if (callbackObjects[i] != dispatchers[i] && callbackObjects[i] instanceof Stateful s) {
-                out.putSection("target", s);
-            }
-            out.endSection();
-        }
-        return out.toByteArray();
-    }
-
-    private void restoreCallbacks(StateReader in) {
-        for (int i = 0; i < dispatchers.length; i++) {
-            in.beginSection("callback" + i);
-            if (dispatchers[i] instanceof Stateful s) {
-                in.readSection("dispatcher", s);
-            }
-            if (callbackObjects[i] != dispatchers[i] && callbackObjects[i] instanceof Stateful s) {
-                in.readSection("target", s);
-            }
-            in.endSection();
-        }
-        in.finish();
-    }
-
-    /**
-     * The model's outputs on the training rows (one forward pass, in dataset order) and, already copied by the
-     * validation pass, on the validation rows, handed to the prediction listeners, which write their metrics.
-     */
-    private void predict(int epoch) {
-        Batches rows = predictionBatches;
-        for (int b = 0; b < rows.count; b++) {
-            net.forward(rows.frames[b], rows.x[b], false);
-            trainOutputViews[b].assign(net.output(rows.frames[b]));
-        }
-        for (FitPlan.PredictionListener listener : plan.predictionListeners) {
-            listener.onPredictions(epoch, trainOutputs, trainLabels, validationOutputs, validationLabels);
         }
     }
 
@@ -678,7 +443,7 @@ final class FitRun {
     static Map<String, Double> evaluate(Trainer trainer, Sequential model, Dataset data, int batchSize) {
         BuiltInMetric[] metrics = trainer.metricArray();
         Network net = new Network(model, trainer.loss(), metrics);
-        Batches batches = new Batches(data.features(), data.labels(), 0, data.size(), batchSize, new HashMap<>(),
+        FitBatches batches = new FitBatches(data.features(), data.labels(), 0, data.size(), batchSize, new HashMap<>(),
                 net, metrics.length);
         for (int b = 0; b < batches.count; b++) {
             net.evaluate(batches.frames[b], batches.x[b], batches.y[b], batches.loss[b], batches.metrics[b]);
@@ -691,184 +456,8 @@ final class FitRun {
         return result;
     }
 
-    private Batches newBatches(INDArray x, INDArray y, int from, int rows, int batchSize,
+    private FitBatches newBatches(INDArray x, INDArray y, int from, int rows, int batchSize,
             Map<Integer, Network.Frame> frames) {
-        return new Batches(x, y, from, rows, batchSize, frames, net, metricCount);
-    }
-
-    /** The {@link FitPlan} of this fit: the epoch logs, and the trainer's services to built-in policies. */
-    private final class Plan implements FitPlan {
-
-        boolean preparing = true;
-        final List<Supplier<History.EarlyStoppingOutcome>> outcomes = new ArrayList<>();
-        final List<PredictionListener> predictionListeners = new ArrayList<>();
-        /** The paths this fit writes, to the role that names them in messages; locked for the whole fit. */
-        final Map<Path, String> outputs = new LinkedHashMap<>();
-
-        @Override
-        public Logs logs() {
-            return epochLogs;
-        }
-
-        @Override
-        public int defineMetric(String name) {
-            checkPreparing("defineMetric");
-            if (name == null || name.isEmpty()) {
-                throw new IllegalArgumentException("a metric name must not be empty");
-            }
-            return epochLogs.define(name);
-        }
-
-        @Override
-        public void set(int slot, double value) {
-            if (slot < 0 || slot >= epochLogs.slotCount()) {
-                throw new IllegalArgumentException("slot " + slot + " is not a slot of this fit's logs; use the slot "
-                        + "defineMetric(..) returned");
-            }
-            epochLogs.put(slot, value);
-        }
-
-        @Override
-        public boolean hasValidation() {
-            return validation != null;
-        }
-
-        @Override
-        public TrainingContext context() {
-            return context;
-        }
-
-        @Override
-        public List<String> metricNames() {
-            List<String> all = new ArrayList<>(epochLogs.slotCount());
-            for (int i = 0; i < epochLogs.slotCount(); i++) {
-                all.add(epochLogs.name(i));
-            }
-            all.sort(null);
-            return all;
-        }
-
-        @Override
-        public void stopTraining(String stoppedBy) {
-            context.requestStop(Objects.requireNonNull(stoppedBy, "stoppedBy"));
-        }
-
-        @Override
-        public void reportOutcome(Supplier<History.EarlyStoppingOutcome> outcome) {
-            checkPreparing("reportOutcome");
-            outcomes.add(Objects.requireNonNull(outcome, "outcome"));
-        }
-
-        @Override
-        public void onPredictions(PredictionListener listener) {
-            checkPreparing("onPredictions");
-            predictionListeners.add(Objects.requireNonNull(listener, "listener"));
-        }
-
-        @Override
-        public void saveCheckpoint(Path file, boolean weightsOnly, int epoch, int batch, Logs logs)
-                throws IOException {
-            OptimizerState state = weightsOnly ? null : optimizer;
-            // The bytes now, on the training thread; the zip, fsync and rename on the writer thread.
-            Checkpoints.Prepared checkpoint = Checkpoints.prepare(file, new SavedTraining(Checkpoints.FORMAT_VERSION,
-                    model, state == null ? null : new SavedTraining.OptimizerSnapshot(state.optimizer(),
-                            trainer.optimizer().toString(), state.flat(), state.iterations(), state.learningRate()),
-                    epoch, batch, logs.toMap(), trainer.loss().name(), trainer.metrics()));
-            checkpointWrites.submit("checkpoint " + file.toAbsolutePath() + " (epoch " + (epoch + 1) + ")",
-                    checkpoint::write);
-        }
-
-        @Override
-        public long iterations() {
-            return optimizer.iterations();
-        }
-
-        @Override
-        public void backupAndRestore(Path dir, int saveFreq, boolean deleteBackup) {
-            checkPreparing("backupAndRestore");
-            Objects.requireNonNull(dir, "dir");
-            if (backup != null) {
-                throw new IllegalStateException("two @BackupAndRestore in one fit (folders " + backup.dir + " and "
-                        + dir + "); keep one: it backs up the whole training");
-            }
-            backup = new BackupRun(dir, saveFreq, deleteBackup);
-            outputs.put(dir.toAbsolutePath().normalize(), "@BackupAndRestore folder");
-        }
-
-        @Override
-        public void ownOutput(Path path, String what) {
-            checkPreparing("ownOutput");
-            outputs.putIfAbsent(Objects.requireNonNull(path, "path").toAbsolutePath().normalize(),
-                    Objects.requireNonNull(what, "what"));
-        }
-
-        @Override
-        public boolean resuming() {
-            return resuming;
-        }
-
-        private void checkPreparing(String method) {
-            if (!preparing) {
-                throw new IllegalStateException("FitPlan." + method + "(..) is only allowed in prepare(..), before "
-                        + "training starts");
-            }
-        }
-    }
-
-    /**
-     * Views for every batch of a run of rows: features, labels, and the slices of the per-example loss and metric
-     * vectors each batch writes, created once per fit so the batch loop allocates none.
-     */
-    private static final class Batches {
-
-        final int rows;
-        final int count;
-        final INDArray[] x;
-        final INDArray[] y;
-        final Network.Frame[] frames;
-        final INDArray lossVector;
-        final INDArray[] metricVectors;
-        final INDArray[] loss;
-        final INDArray[][] metrics;
-
-        Batches(INDArray sourceX, INDArray sourceY, int from, int rows, int batchSize,
-                Map<Integer, Network.Frame> frameCache, Network net, int metricCount) {
-            this.rows = rows;
-            this.count = (rows + batchSize - 1) / batchSize;
-            x = new INDArray[count];
-            y = new INDArray[count];
-            frames = new Network.Frame[count];
-            loss = new INDArray[count];
-            metrics = new INDArray[count][metricCount];
-            lossVector = Nd4j.create(DataType.FLOAT, rows, 1);
-            metricVectors = new INDArray[metricCount];
-            for (int k = 0; k < metricCount; k++) {
-                metricVectors[k] = Nd4j.create(DataType.FLOAT, rows, 1);
-            }
-            for (int b = 0; b < count; b++) {
-                int start = b * batchSize;
-                int end = Math.min(rows, start + batchSize);
-                x[b] = sourceX.get(NDArrayIndex.interval(from + start, from + end), NDArrayIndex.all());
-                y[b] = sourceY.get(NDArrayIndex.interval(from + start, from + end), NDArrayIndex.all());
-                frames[b] = frameCache.computeIfAbsent(end - start, net::frame);
-                loss[b] = lossVector.get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
-                for (int k = 0; k < metricCount; k++) {
-                    metrics[b][k] = metricVectors[k].get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
-                }
-            }
-        }
-
-        /** Puts the example-weighted means over the first {@code rowsRun} rows into {@code logs}. */
-        void putMeans(SlotLogs logs, int lossSlot, int[] metricSlots, int rowsRun) {
-            logs.put(lossSlot, sum(lossVector, rowsRun) / rowsRun);
-            for (int k = 0; k < metricSlots.length; k++) {
-                logs.put(metricSlots[k], sum(metricVectors[k], rowsRun) / rowsRun);
-            }
-        }
-
-        private double sum(INDArray vector, int rowsRun) {
-            INDArray part = rowsRun == rows ? vector : vector.get(NDArrayIndex.interval(0, rowsRun), NDArrayIndex.all());
-            return part.sumNumber().doubleValue();
-        }
+        return new FitBatches(x, y, from, rows, batchSize, frames, net, metricCount);
     }
 }
