@@ -1,5 +1,7 @@
 package org.callbacks4j.train;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.callbacks4j.model.Layer;
 import org.callbacks4j.model.Padding;
 import org.callbacks4j.model.Sequential;
@@ -164,7 +166,7 @@ final class Network {
         this.clipNormOps = null;
         this.clipValueOp = null;
         if (!Double.isNaN(clipNorm)) {
-            java.util.List<DynamicCustomOp> ops = new java.util.ArrayList<>();
+            List<DynamicCustomOp> ops = new ArrayList<>();
             for (int l = 0; l < layerCount; l++) {
                 for (INDArray g : new INDArray[] {weightGradients[l], biasGradients[l]}) {
                     if (g != null) {
@@ -210,6 +212,9 @@ final class Network {
         forward(f, x, true);
         score(f, y, lossOut, metricOut);
         backward(f, x, y);
+        if (Double.compare(opt.clipNorm(), clipNorm) != 0 || Double.compare(opt.clipValue(), clipValue) != 0) {
+            clipping(opt.clipNorm(), opt.clipValue()); // once per fit: the ops bind the gradient's views
+        }
         if (clipNormOps != null) {
             for (DynamicCustomOp op : clipNormOps) {
                 Nd4j.exec(op);
