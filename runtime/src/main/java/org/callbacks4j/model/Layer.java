@@ -212,16 +212,24 @@ public final class Layer {
         return p;
     }
 
-    /** One-line configuration, stable across versions: what backups compare and loadWeights checks. */
+    /** One-line configuration, stable across versions: what backups compare. */
     String describe() {
+        return describe(true);
+    }
+
+    /**
+     * The configuration in one line; without {@code withInit}, leaving out the kernel initialisation (what
+     * {@code Checkpoints.loadWeights} compares: weights fit a model whatever it was initialised with).
+     */
+    public String describe(boolean withInit) {
         StringBuilder sb = new StringBuilder();
         switch (type) {
             case DENSE -> sb.append("dense ").append(inputs()).append("->").append(units()).append(' ')
-                    .append(activation().name()).append(' ').append(weightInit.name());
+                    .append(activation().name()).append(withInit ? " " + weightInit.name() : "");
             case CONV2D -> sb.append("conv2d ").append(shape(inputShape)).append("->").append(shape(outputShape))
                     .append(" kernel ").append(kernel[0]).append('x').append(kernel[1]).append(" strides ")
                     .append(strides[0]).append('x').append(strides[1]).append(' ').append(padding.name()).append(' ')
-                    .append(activation().name()).append(' ').append(weightInit.name());
+                    .append(activation().name()).append(withInit ? " " + weightInit.name() : "");
             case MAX_POOL, AVG_POOL -> sb.append(type == Type.MAX_POOL ? "maxPool " : "avgPool ")
                     .append(shape(inputShape)).append("->").append(shape(outputShape)).append(" size ")
                     .append(kernel[0]).append('x').append(kernel[1]).append(" strides ").append(strides[0]).append('x')

@@ -6,7 +6,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The one seam through which policies touch a model's weights (Keras {@code get_weights} / {@code set_weights}):
- * the flat parameter vector. Tests use a fake; the trainer's {@link Sequential} is adapted by {@link #of}.
+ * one flat vector, for a {@link Sequential} its parameters followed by its non-trainable state (batch norm's moving
+ * statistics), as Keras's {@code get_weights} returns both. Tests use a fake; the trainer's {@link Sequential} is adapted by {@link #of}.
  */
 public interface ModelWeights {
 
@@ -25,12 +26,12 @@ public interface ModelWeights {
         return new ModelWeights() {
             @Override
             public INDArray params() {
-                return model.params();
+                return model.paramsAndState();
             }
 
             @Override
             public void setParams(INDArray params) {
-                model.setParams(params);
+                model.setParamsAndState(params);
             }
         };
     }

@@ -236,7 +236,7 @@ class CheckpointsTest {
             zip.write("{\"format\": \"callbacks4j-checkpoint\", \"formatVersion\": 99}".getBytes());
         }
         assertThat(assertThrows(IOException.class, () -> Checkpoints.load(future)))
-                .hasMessageThat().contains("has format version 99; this callbacks4j reads versions 1 to 1");
+                .hasMessageThat().contains("has format version 99; this callbacks4j reads versions 1 to 2");
     }
 
     @Test
