@@ -388,56 +388,86 @@ final class Network {
         // delta, so the weight and bias gemms apply the factor as their alpha instead of an op on delta.
         double scale = lossScale / f.rows;
         for (int l = last; l >= 0; l--) {
-            INDArray in = l == 0 ? (copyInput ? f.input : x) : f.a[l - 1];
-            switch (types[l]) {
-                case DENSE -> {
-                    Nd4j.gemm(in, delta, weightGradients[l], true, false, scale, 0.0);
-                    // The column sums as a product with a row of ones: a BLAS call, where ND4J's sum along dimension
-                    // 0 is a slow strided reduction (0.3 ms for [128x256]).
-                    Nd4j.gemm(f.ones, delta, biasGradients[l], false, false, scale, 0.0);
-                    if (l > 0) {
-                        Nd4j.gemm(delta, weights[l], f.da[l - 1], false, true, 1.0, 0.0);
-                    }
-                }
-                case CONV2D, BATCH_NORM -> {
-                    f.backwardOps[l].setInputArgument(f.backwardOps[l].numInputArguments() - 1, delta);
-                    Nd4j.exec(f.backwardOps[l]);
-                    weightGradients[l].muli(scale);
-                    biasGradients[l].muli(scale);
-                }
-                case MAX_POOL, AVG_POOL, GLOBAL_AVG_POOL -> {
-                    if (l > 0) {
-                        if (types[l] == Layer.Type.GLOBAL_AVG_POOL) {
-                            f.pooledDelta[l].assign(delta); // [rows, c] into the [rows, 1, 1, c] gradient
-                        } else {
-                            f.backwardOps[l].setInputArgument(1, delta);
-                        }
-                        Nd4j.exec(f.backwardOps[l]);
-                    }
-                }
-                case FLATTEN -> {
-                    if (l > 0 && delta != f.da[l]) {
-                        f.da[l].assign(delta); // da[l] is a view of da[l - 1]
-                    }
-                }
-                case DROPOUT -> {
-                    if (l > 0) {
-                        if (layers[l].rate() > 0) {
-                            Nd4j.exec(new MulOp(delta, f.mask[l], f.da[l - 1]));
-                        } else {
-                            f.da[l - 1].assign(delta);
-                        }
-                    }
-                }
-            }
-            if (l2[l] != 0) {
-                // Keras's L2 kernel regulariser adds l2 * sum(W^2) to the loss: 2 * l2 * W to the gradient.
-                Nd4j.exec(new Axpy(weights[l], weightGradients[l], weightGradients[l], 2 * l2[l]));
-            }
+            backwardLayer(f, x, l, delta, scale);
             if (l > 0) {
                 delta = activationBackprop(l - 1, f);
             }
         }
+    }
+
+    /**
+     * Layer {@code l}'s backward pass from {@code delta}, the gradient with respect to its pre-activations: its
+     * parameter gradients (times {@code scale}, plus the L2 term) and, for {@code l > 0}, the gradient with respect
+     * to its input into {@code f.da[l - 1]}.
+     */
+    private void backwardLayer(Frame f, INDArray x, int l, INDArray delta, double scale) {
+        INDArray in = l == 0 ? (copyInput ? f.input : x) : f.a[l - 1];
+        switch (types[l]) {
+            case DENSE -> {
+                Nd4j.gemm(in, delta, weightGradients[l], true, false, scale, 0.0);
+                // The column sums as a product with a row of ones: a BLAS call, where ND4J's sum along dimension
+                // 0 is a slow strided reduction (0.3 ms for [128x256]).
+                Nd4j.gemm(f.ones, delta, biasGradients[l], false, false, scale, 0.0);
+                if (l > 0) {
+                    Nd4j.gemm(delta, weights[l], f.da[l - 1], false, true, 1.0, 0.0);
+                }
+            }
+            case CONV2D, BATCH_NORM -> {
+                f.backwardOps[l].setInputArgument(f.backwardOps[l].numInputArguments() - 1, delta);
+                Nd4j.exec(f.backwardOps[l]);
+                weightGradients[l].muli(scale);
+                biasGradients[l].muli(scale);
+            }
+            case MAX_POOL, AVG_POOL, GLOBAL_AVG_POOL -> {
+                if (l > 0) {
+                    if (types[l] == Layer.Type.GLOBAL_AVG_POOL) {
+                        f.pooledDelta[l].assign(delta); // [rows, c] into the [rows, 1, 1, c] gradient
+                    } else {
+                        f.backwardOps[l].setInputArgument(1, delta);
+                    }
+                    Nd4j.exec(f.backwardOps[l]);
+                }
+            }
+            case FLATTEN -> {
+                if (l > 0 && delta != f.da[l]) {
+                    f.da[l].assign(delta); // da[l] is a view of da[l - 1]
+                }
+            }
+            case DROPOUT -> {
+                if (l > 0) {
+                    if (layers[l].rate() > 0) {
+                        Nd4j.exec(new MulOp(delta, f.mask[l], f.da[l - 1]));
+                    } else {
+                        f.da[l - 1].assign(delta);
+                    }
+                }
+            }
+        }
+        if (l2[l] != 0) {
+            // Keras's L2 kernel regulariser adds l2 * sum(W^2) to the loss: 2 * l2 * W to the gradient.
+            Nd4j.exec(new Axpy(weights[l], weightGradients[l], weightGradients[l], 2 * l2[l]));
+        }
+    }
+
+    /**
+     * Layer {@code l}'s backward pass alone (tests): {@code outputGradient} is the gradient with respect to its output;
+     * its parameter gradients (unscaled, as DL4J's layers give them) go to {@link #gradient()}'s views and the
+     * gradient with respect to its input to {@code f.da[l - 1]}, which is returned ({@code l > 0}).
+     */
+    INDArray layerBackward(Frame f, int l, INDArray outputGradient) {
+        f.da[l].assign(outputGradient);
+        backwardLayer(f, null, l, activationBackprop(l, f), 1.0);
+        return f.da[l - 1];
+    }
+
+    /** Layer {@code l}'s kernel gradient view (or batch norm's gamma's). */
+    INDArray weightGradient(int l) {
+        return weightGradients[l];
+    }
+
+    /** Layer {@code l}'s bias gradient view {@code [1, units]} (or batch norm's beta's). */
+    INDArray biasGradient(int l) {
+        return biasGradients[l];
     }
 
     /**
