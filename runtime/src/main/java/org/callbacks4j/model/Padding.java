@@ -28,7 +28,7 @@ public enum Padding {
 
     /** Output length along an axis of length {@code in} for window {@code k} and step {@code s}. */
     int outputSize(int in, int k, int s) {
-        return this == SAME ? (in + s - 1) / s : (in - k) / s + 1;
+        return this == SAME ? (in + s - 1) / s : in < k ? 0 : (in - k) / s + 1;
     }
 
     /** Keras's spelling. */

@@ -363,10 +363,10 @@ public final class Sequential {
      */
     public String summary() {
         StringBuilder sb = new StringBuilder();
-        String rule = "_".repeat(65) + "\n";
-        String thick = "=".repeat(65) + "\n";
+        String rule = "_".repeat(76) + "\n";
+        String thick = "=".repeat(76) + "\n";
         sb.append("Model: \"sequential\"\n").append(rule);
-        sb.append(String.format(" %-33s%-20s%11s%n", "Layer (type)", "Output Shape", "Param #"));
+        sb.append(String.format(" %-44s%-20s%11s%n", "Layer (type)", "Output Shape", "Param #"));
         sb.append(thick);
         for (int i = 0; i < layers.size(); i++) {
             Layer layer = layers.get(i);
@@ -375,7 +375,7 @@ public final class Sequential {
                 shape.append(", ").append(d);
             }
             shape.append(')');
-            sb.append(String.format(" %-33s%-20s%,11d%n", layer.name() + " (" + layer.type().kerasClass() + ")",
+            sb.append(String.format(" %-44s%-20s%,11d%n", layer.name() + " (" + layer.type().kerasClass() + ")",
                     shape, layer.paramCount() + layer.stateCount()));
             sb.append(i == layers.size() - 1 ? thick : rule);
         }
