@@ -180,7 +180,26 @@ public final class Trainer {
 
     /** Checks that {@code data} fits {@code model} and the loss; {@code what} names it in messages. */
     void checkData(String what, Dataset data, Sequential model) {
-        DataChecks.check(what, data, model, loss);
+        if (data.size() < 1) {
+            throw new IllegalArgumentException(what + " data has no rows; pass at least one example");
+        }
+        if (data.featureWidth() != model.inputWidth()) {
+            throw new IllegalArgumentException(
+                    what + " features have " + data.featureWidth() + " columns but the model takes "
+                            + model.inputWidth() + " inputs; pass " + model.inputWidth()
+                            + "-column features or build the model with Sequential.input(" + data.featureWidth()
+                            + ")");
+        }
+        if (data.labelWidth() != model.outputWidth()) {
+            throw new IllegalArgumentException(
+                    what + " labels have " + data.labelWidth() + " columns but the model has " + model.outputWidth()
+                            + " outputs; pass " + model.outputWidth() + "-column labels (Dataset.classification(x, "
+                            + "classes, " + model.outputWidth() + ") makes one-hot rows) or end the model with "
+                            + ".dense(" + data.labelWidth() + ", ...)");
+        }
+        DataChecks.checkValues(what, data.features(), data.labels(),
+                loss == Loss.BINARY_CROSS_ENTROPY || loss == Loss.SOFTMAX_CROSS_ENTROPY,
+                loss == Loss.SOFTMAX_CROSS_ENTROPY, loss.toString());
     }
 
     @Override

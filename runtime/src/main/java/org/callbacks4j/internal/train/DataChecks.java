@@ -1,53 +1,40 @@
 package org.callbacks4j.internal.train;
 
-import org.callbacks4j.data.Dataset;
-import org.callbacks4j.model.Sequential;
-import org.callbacks4j.train.Loss;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * The checks {@code fit} and {@code evaluate} run on in-memory data before any training work: shapes against the
- * model, NaN and infinities ({@link FiniteDataCheck}), label ranges and one-hot rows for the loss.
+ * The value checks {@code fit} and {@code evaluate} run on in-memory data before any training work (the trainer checks
+ * the shapes against the model first): NaN and infinities ({@link FiniteDataCheck}), then what the loss needs of the
+ * labels. It takes arrays and flags, not the trainer's types, so that {@code internal} does not import {@code train}.
  */
 public final class DataChecks {
 
     private DataChecks() {}
 
-    /** Checks that {@code data} fits {@code model} and the loss; {@code what} names it in messages. */
-    public static void check(String what, Dataset data, Sequential model, Loss loss) {
-        if (data.size() < 1) {
-            throw new IllegalArgumentException(what + " data has no rows; pass at least one example");
-        }
-        if (data.featureWidth() != model.inputWidth()) {
-            throw new IllegalArgumentException(
-                    what + " features have " + data.featureWidth() + " columns but the model takes "
-                            + model.inputWidth() + " inputs; pass " + model.inputWidth()
-                            + "-column features or build the model with Sequential.input(" + data.featureWidth()
-                            + ")");
-        }
-        if (data.labelWidth() != model.outputWidth()) {
-            throw new IllegalArgumentException(
-                    what + " labels have " + data.labelWidth() + " columns but the model has " + model.outputWidth()
-                            + " outputs; pass " + model.outputWidth() + "-column labels (Dataset.classification(x, "
-                            + "classes, " + model.outputWidth() + ") makes one-hot rows) or end the model with "
-                            + ".dense(" + data.labelWidth() + ", ...)");
-        }
-        INDArray labels = data.labels();
-        FiniteDataCheck.check(what, "features", data.features());
+    /**
+     * Checks the values of {@code features} and {@code labels}; {@code what} names the data in messages.
+     *
+     * @param unitRangeLabels the loss needs labels in [0, 1] (the cross-entropies)
+     * @param oneHotLabels the loss needs rows that sum to 1 (softmax cross-entropy)
+     * @param lossName the loss's name, for messages
+     */
+    public static void checkValues(String what, INDArray features, INDArray labels, boolean unitRangeLabels,
+            boolean oneHotLabels, String lossName) {
+        FiniteDataCheck.check(what, "features", features);
         FiniteDataCheck.check(what, "labels", labels);
-        if (loss == Loss.BINARY_CROSS_ENTROPY || loss == Loss.SOFTMAX_CROSS_ENTROPY) {
+        if (unitRangeLabels) {
             double min = labels.minNumber().doubleValue();
             double max = labels.maxNumber().doubleValue();
             if (!(min >= 0 && max <= 1)) {
                 throw new IllegalArgumentException(
-                        "loss " + loss + " needs labels in [0, 1] but the " + what + " labels range from " + min
-                                + " to " + max + (loss == Loss.SOFTMAX_CROSS_ENTROPY
+                        "loss " + lossName + " needs labels in [0, 1] but the " + what + " labels range from " + min
+                                + " to " + max + (oneHotLabels
                                         ? "; build one-hot labels with Dataset.classification(x, classes, numClasses)"
                                         : "; rescale them to [0, 1], or use Loss.MSE for regression"));
             }
         }
-        if (loss == Loss.SOFTMAX_CROSS_ENTROPY) {
+        if (oneHotLabels) {
             INDArray sums = labels.sum(1);
             INDArray error = Transforms.abs(sums.sub(1.0), false);
             if (error.maxNumber().doubleValue() > 1e-3) {
