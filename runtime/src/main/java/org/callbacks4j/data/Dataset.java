@@ -1,5 +1,6 @@
 package org.callbacks4j.data;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -16,8 +17,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Dataset train = Dataset.classification(pixels, digits, 10);   // one-hot labels
  * Dataset.Split parts = train.split(0.2);                      // last 20% held out, as Keras validation_split
  * }</pre>
+ *
+ * <p>As a {@link BatchSource} it is the in-memory one: the trainer takes its batches as views of its arrays (no copy)
+ * and shuffles it by gathering its rows in a permutation drawn from the seed.
  */
-public final class Dataset {
+public final class Dataset implements BatchSource {
 
     private final INDArray features;
     private final INDArray labels;
@@ -87,6 +91,7 @@ public final class Dataset {
     }
 
     /** Number of examples (rows). */
+    @Override
     public int size() {
         return (int) features.size(0);
     }
@@ -101,10 +106,12 @@ public final class Dataset {
         return labels;
     }
 
+    @Override
     public int featureWidth() {
         return (int) features.size(1);
     }
 
+    @Override
     public int labelWidth() {
         return (int) labels.size(1);
     }
@@ -167,6 +174,48 @@ public final class Dataset {
             order[j] = t;
         }
         return order;
+    }
+
+    @Override
+    public String describe() {
+        return toString();
+    }
+
+    /** A random-access reader copying rows out of the arrays (the trainer uses views instead when it can). */
+    @Override
+    public RowReader open() {
+        FloatBuffer xs = features.data().asNioFloat();
+        FloatBuffer ys = labels.data().asNioFloat();
+        int fw = featureWidth();
+        int lw = labelWidth();
+        return new RowReader() {
+            private int next;
+
+            @Override
+            public boolean randomAccess() {
+                return true;
+            }
+
+            @Override
+            public void read(int row, FloatBuffer x, FloatBuffer y) {
+                x.put(x.position(), xs, row * fw, fw).position(x.position() + fw);
+                y.put(y.position(), ys, row * lw, lw).position(y.position() + lw);
+            }
+
+            @Override
+            public boolean next(FloatBuffer x, FloatBuffer y) {
+                if (next >= size()) {
+                    return false;
+                }
+                read(next++, x, y);
+                return true;
+            }
+
+            @Override
+            public void rewind() {
+                next = 0;
+            }
+        };
     }
 
     @Override
