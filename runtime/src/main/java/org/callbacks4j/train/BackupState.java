@@ -33,7 +33,7 @@ final class BackupState {
      * with the same text train identically from the same state. Not in it, because a resumed run may change them:
      * the number of epochs, {@code initialEpoch}, {@code verbose} and the progress output.
      */
-    static String configuration(Trainer trainer, Sequential model, Fit fit, Dataset data, Dataset validationData,
+    static String configuration(Trainer trainer, Sequential model, Fit fit, String data, String validationData,
             Object[] callbacks, CallbackDispatcher[] dispatchers) {
         StringBuilder text = new StringBuilder(512);
         text.append("callbacks4j backup configuration 1\n");
@@ -50,9 +50,25 @@ final class BackupState {
                 .append(fit.validationSplit().isPresent() ? "split " + fit.validationSplit().getAsDouble()
                         : validationData != null ? "data" : "none")
                 .append('\n');
-        text.append("data: ").append(describe(data)).append('\n');
+        // Lines only for settings that are not the default, so that older backups read the same.
+        if (fit.validationFreq() != 1) {
+            text.append("fit: validationFreq ").append(fit.validationFreq()).append('\n');
+        }
+        if (fit.classWeightTable() != null) {
+            text.append("fit: classWeight ").append(java.util.Arrays.toString(fit.classWeightTable())).append('\n');
+        }
+        if (fit.sampleWeightArray() != null) {
+            float[] w = fit.sampleWeightArray();
+            CRC32C crc = new CRC32C();
+            ByteBuffer bytes = ByteBuffer.allocate(4 * w.length).order(ByteOrder.LITTLE_ENDIAN);
+            bytes.asFloatBuffer().put(w);
+            crc.update(bytes.array());
+            text.append("fit: sampleWeight ").append(w.length).append(" rows, CRC-32C ")
+                    .append(String.format("%08x", crc.getValue())).append('\n');
+        }
+        text.append("data: ").append(data).append('\n');
         if (validationData != null) {
-            text.append("validation data: ").append(describe(validationData)).append('\n');
+            text.append("validation data: ").append(validationData).append('\n');
         }
         for (int i = 0; i < callbacks.length; i++) {
             text.append("callback ").append(i).append(": ").append(callbacks[i].getClass().getName());
@@ -88,7 +104,7 @@ final class BackupState {
     }
 
     /** Rows, widths and CRC-32C of the float32 values of the features and the labels. */
-    private static String describe(Dataset data) {
+    static String describe(Dataset data) {
         return data.size() + " rows; features " + data.featureWidth() + " columns, CRC-32C " + checksum(data.features())
                 + "; labels " + data.labelWidth() + " columns, CRC-32C " + checksum(data.labels());
     }

@@ -17,9 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a {@link FitRun} with {@code @BackupAndRestore} writes to and reads from its {@link BackupRun} folder: the
- * trainer's state (position, parameters, optimizer, the epoch's per-example vectors so far, running sums, stop,
- * final logs, history) and every callback's. The run decides when to save; this class decides what goes in and checks
- * a backup fits this training before putting any of it back.
+ * trainer's state (position, parameters, optimizer, the epoch's per-example vectors so far and, weighted, their
+ * weights, running sums, stop, final logs, history) and every callback's. The run decides when to save; this class
+ * decides what goes in and checks a backup fits this training before putting any of it back. The position in a
+ * streamed source is the epoch and batch: its order is a function of the seed and the epoch.
  */
 final class FitBackups {
 
@@ -103,6 +104,9 @@ final class FitBackups {
         long iterations = in.readLong("iterations");
         double learningRate = in.readDouble("learningRate");
         float[] epochLoss = in.readFloats("epochLoss");
+        // Written only for weighted training (the configuration, checked above, says so), so that other backups keep
+        // their layout.
+        float[] epochWeight = train.weightVector != null ? in.readFloats("epochWeight") : null;
         float[][] epochMetrics = new float[metricCount][];
         for (int k = 0; k < metricCount; k++) {
             epochMetrics[k] = in.readFloats("epochMetric" + k);
@@ -127,6 +131,9 @@ final class FitBackups {
             damage = "position";
         } else if (midEpoch && (epochLoss == null || epochLoss.length != position.rowsRun())) {
             damage = "epochLoss";
+        } else if (midEpoch && train.weightVector != null
+                && (epochWeight == null || epochWeight.length != position.rowsRun())) {
+            damage = "epochWeight";
         } else if (savedRunningMetrics == null || savedRunningMetrics.length != metricCount) {
             damage = "runningMetrics";
         }
@@ -160,6 +167,10 @@ final class FitBackups {
             int rows = position.rowsRun();
             train.lossVector.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all())
                     .assign(Nd4j.createFromArray(epochLoss).reshape(rows, 1));
+            if (train.weightVector != null) {
+                train.weightVector.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all())
+                        .assign(Nd4j.createFromArray(epochWeight).reshape(rows, 1));
+            }
             for (int k = 0; k < metricCount; k++) {
                 train.metricVectors[k].get(NDArrayIndex.interval(0, rows), NDArrayIndex.all())
                         .assign(Nd4j.createFromArray(epochMetrics[k]).reshape(rows, 1));
@@ -194,6 +205,9 @@ final class FitBackups {
                 .putLong("iterations", optimizer.iterations())
                 .putDouble("learningRate", optimizer.learningRate())
                 .putFloats("epochLoss", midEpoch ? rows(train.lossVector, rowsRun) : null);
+        if (train.weightVector != null) {
+            out.putFloats("epochWeight", midEpoch ? rows(train.weightVector, rowsRun) : null);
+        }
         for (int k = 0; k < metricCount; k++) {
             out.putFloats("epochMetric" + k, midEpoch ? rows(train.metricVectors[k], rowsRun) : null);
         }

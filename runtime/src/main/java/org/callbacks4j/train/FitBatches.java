@@ -9,7 +9,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Views for every batch of a run of rows: features, labels, and the slices of the per-example loss and metric
- * vectors each batch writes, created once per fit so the batch loop allocates none.
+ * vectors each batch writes, created once per fit so the batch loop allocates none. Streamed rows (a file or iterator
+ * source, or weighted training) have no feature and label views: their arrays come from a
+ * {@link org.callbacks4j.data.BatchStream}, and weighted training adds a per-row weight vector ({@link #weigh()}).
  */
 final class FitBatches {
 
@@ -22,10 +24,16 @@ final class FitBatches {
     final INDArray[] metricVectors;
     final INDArray[] loss;
     final INDArray[][] metrics;
+    // Per-row weights of the epoch (weighted training only, see weigh()): metrics are weighted means.
+    INDArray weightVector;
+    INDArray[] weights;
+    private final int batchSize;
 
+    /** {@code sourceX} and {@code sourceY} null: streamed rows, no feature and label views. */
     FitBatches(INDArray sourceX, INDArray sourceY, int from, int rows, int batchSize,
             Map<Integer, Network.Frame> frameCache, Network net, int metricCount) {
         this.rows = rows;
+        this.batchSize = batchSize;
         this.count = (rows + batchSize - 1) / batchSize;
         x = new INDArray[count];
         y = new INDArray[count];
@@ -40,8 +48,10 @@ final class FitBatches {
         for (int b = 0; b < count; b++) {
             int start = b * batchSize;
             int end = Math.min(rows, start + batchSize);
-            x[b] = sourceX.get(NDArrayIndex.interval(from + start, from + end), NDArrayIndex.all());
-            y[b] = sourceY.get(NDArrayIndex.interval(from + start, from + end), NDArrayIndex.all());
+            if (sourceX != null) {
+                x[b] = sourceX.get(NDArrayIndex.interval(from + start, from + end), NDArrayIndex.all());
+                y[b] = sourceY.get(NDArrayIndex.interval(from + start, from + end), NDArrayIndex.all());
+            }
             frames[b] = frameCache.computeIfAbsent(end - start, net::frame);
             loss[b] = lossVector.get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
             for (int k = 0; k < metricCount; k++) {
@@ -50,11 +60,31 @@ final class FitBatches {
         }
     }
 
-    /** Puts the example-weighted means over the first {@code rowsRun} rows into {@code logs}. */
+    /** Adds the per-row weight vector and its batch views (weighted training). */
+    void weigh() {
+        weightVector = Nd4j.create(DataType.FLOAT, rows, 1);
+        weights = new INDArray[count];
+        for (int b = 0; b < count; b++) {
+            int start = b * batchSize;
+            int end = Math.min(rows, start + batchSize);
+            weights[b] = weightVector.get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
+        }
+    }
+
+    /** What the metrics' sums over the first {@code rowsRun} rows are divided by: rows, or weighted, the weights. */
+    double metricDivisor(int rowsRun) {
+        return weightVector == null ? rowsRun : sum(weightVector, rowsRun);
+    }
+
+    /**
+     * Puts the means over the first {@code rowsRun} rows into {@code logs}: the loss over rows (weighted losses are
+     * summed, as Keras's sum over the batch size), the metrics over rows or, weighted, over the weights (Keras).
+     */
     void putMeans(SlotLogs logs, int lossSlot, int[] metricSlots, int rowsRun) {
         logs.put(lossSlot, sum(lossVector, rowsRun) / rowsRun);
+        double divisor = metricDivisor(rowsRun);
         for (int k = 0; k < metricSlots.length; k++) {
-            logs.put(metricSlots[k], sum(metricVectors[k], rowsRun) / rowsRun);
+            logs.put(metricSlots[k], sum(metricVectors[k], rowsRun) / divisor);
         }
     }
 

@@ -27,7 +27,8 @@ final class FitPredictions {
 
     /**
      * @param train the training batches; reused for the extra pass unless {@code shuffled} (then they hold the rows
-     *     in epoch order, and the pass gets its own batches over {@code sourceX} in dataset order)
+     *     in epoch order, or no rows when streamed, and the pass gets its own batches over {@code sourceX} in dataset
+     *     order)
      * @param validation the validation batches, or null without validation
      * @param validationLabels the labels of the validation rows, or null without validation
      */
@@ -59,7 +60,7 @@ final class FitPredictions {
         INDArray[] views = new INDArray[batches.count];
         long start = 0;
         for (int b = 0; b < batches.count; b++) {
-            long rows = batches.x[b].size(0);
+            long rows = batches.frames[b].rows;
             views[b] = outputs.get(NDArrayIndex.interval(start, start + rows), NDArrayIndex.all());
             start += rows;
         }
@@ -73,16 +74,18 @@ final class FitPredictions {
 
     /**
      * The model's outputs on the training rows (one forward pass, in dataset order) and, already kept from the
-     * validation pass, on the validation rows, handed to the prediction listeners, which write their metrics.
+     * validation pass, on the validation rows (null in an epoch that does not validate: {@link Fit#validationFreq}),
+     * handed to the prediction listeners, which write their metrics.
      */
-    void predict(int epoch) {
+    void predict(int epoch, boolean validating) {
         FitBatches rows = batches;
         for (int b = 0; b < rows.count; b++) {
             net.forward(rows.frames[b], rows.x[b], false);
             trainOutputViews[b].assign(net.output(rows.frames[b]));
         }
         for (FitPlan.PredictionListener listener : listeners) {
-            listener.onPredictions(epoch, trainOutputs, trainLabels, validationOutputs, validationLabels);
+            listener.onPredictions(epoch, trainOutputs, trainLabels, validating ? validationOutputs : null,
+                    validationLabels);
         }
     }
 }

@@ -10,6 +10,8 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.callbacks4j.History;
+import org.callbacks4j.data.BatchSource;
+import org.callbacks4j.data.BatchStream;
 import org.callbacks4j.data.Dataset;
 import org.callbacks4j.internal.dispatch.CallbackDispatcher;
 import org.callbacks4j.internal.dispatch.Dispatchers;
@@ -26,9 +28,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * One {@code fit}: everything is checked and allocated in the constructor, then {@link #run()} drives the Keras 3 loop.
- * The batch loop touches only preallocated arrays: batch views over the (shuffled) training rows, per-example loss
- * and metric vectors for the epoch (summed once at epoch end, so nothing is copied to the host per batch unless a
- * batch hook reads logs), and the {@link Network}'s frames.
+ * The batch loop touches only preallocated arrays: batch views over the (shuffled) training rows, or the batch arrays
+ * of a {@link BatchStream} for streamed data, per-example loss and metric vectors for the epoch (summed once at epoch
+ * end, so nothing is copied to the host per batch unless a batch hook reads logs), and the {@link Network}'s frames.
  *
  * <p>The constructor prepares every dispatcher ({@link CallbackDispatcher#prepare}) with this fit's
  * {@link FitRunPlan}: a policy that cannot serve the fit throws there, before anything is trained or written.
@@ -59,6 +61,10 @@ final class FitRun {
     private final INDArray shuffledX;
     private final INDArray shuffledY;
     private final FitBatches train;
+    // Streamed batches (a file or iterator source, or weighted rows): the batch loop takes x, y and weights from
+    // these instead of the views in train / validation; null when the data is an in-memory Dataset read as views.
+    private final BatchStream trainStream;
+    private final BatchStream validationStream;
 
     private final FitBatches validation;
 
@@ -86,7 +92,7 @@ final class FitRun {
     /** Epoch-end outputs for FitPlan.onPredictions listeners; null when there are none. */
     private final FitPredictions predictions;
 
-    FitRun(Trainer trainer, Sequential model, Dataset data, Fit fit, Object[] callbacks) {
+    FitRun(Trainer trainer, Sequential model, BatchSource data, Fit fit, Object[] callbacks) {
         this.model = model;
         this.fit = fit;
 
@@ -105,9 +111,38 @@ final class FitRun {
         this.hooks = mask;
         this.soleDispatcher = dispatchers.length == 1 ? dispatchers[0] : null;
 
-        // Data: validation split (the last rows, before shuffling) or separate validation data.
-        trainer.checkData("training", data, model);
-        Dataset validationData = fit.validationData().orElse(null);
+        // Data: validation split (the last rows, before shuffling) or separate validation data. An in-memory Dataset
+        // is read as views of its arrays; any other source, or weighted rows, streams through a BatchStream. Every
+        // source is checked before anything is trained: a Dataset's arrays in place, a file or iterator by reading
+        // every row once (which also fingerprints it for backups).
+        Dataset memory = data instanceof Dataset d ? d : null;
+        float[] sampleWeights = fit.sampleWeightArray();
+        float[] classWeights = fit.classWeightTable();
+        boolean weighted = sampleWeights != null || classWeights != null;
+        String dataText;
+        if (memory != null) {
+            trainer.checkData("training", memory, model);
+            dataText = null; // the backup describes it (with a checksum) only when there is a backup
+        } else {
+            if (fit.validationSplit().isPresent()) {
+                throw new IllegalArgumentException("validationSplit(" + fit.validationSplit().getAsDouble() + ") "
+                        + "needs an in-memory Dataset, as Keras's validation_split needs arrays; pass the validation "
+                        + "rows as Fit.validationData(source)");
+            }
+            dataText = trainer.checkSource("training", data, model);
+        }
+        if (sampleWeights != null && sampleWeights.length != data.size()) {
+            throw new IllegalArgumentException("sampleWeight has " + sampleWeights.length + " weights but the training "
+                    + "data has " + data.size() + " rows; pass one weight per row");
+        }
+        if (classWeights != null && classWeights.length > Math.max(2, model.outputWidth())) {
+            throw new IllegalArgumentException("classWeight names class " + (classWeights.length - 1) + " but the "
+                    + "model has " + model.outputWidth() + " outputs; pass weights for classes 0 to "
+                    + (Math.max(2, model.outputWidth()) - 1));
+        }
+        BatchSource validationData = fit.validationData().orElse(null);
+        Dataset validationMemory = validationData instanceof Dataset d ? d : null;
+        String validationText = null;
         int validationRows = 0;
         if (fit.validationSplit().isPresent()) {
             double fraction = fit.validationSplit().getAsDouble();
@@ -122,13 +157,16 @@ final class FitRun {
             validationRows = data.size() - at;
         } else {
             trainRows = data.size();
-            if (validationData != null) {
-                trainer.checkData("validation", validationData, model);
+            if (validationMemory != null) {
+                trainer.checkData("validation", validationMemory, model);
+                validationRows = validationData.size();
+            } else if (validationData != null) {
+                validationText = trainer.checkSource("validation", validationData, model);
                 validationRows = validationData.size();
             }
         }
-        this.sourceX = data.features();
-        this.sourceY = data.labels();
+        this.sourceX = memory == null ? null : memory.features();
+        this.sourceY = memory == null ? null : memory.labels();
 
         BuiltInMetric[] metrics = trainer.metricArray();
         this.metricCount = metrics.length;
@@ -137,23 +175,45 @@ final class FitRun {
         int batchSize = fit.batchSize();
         Map<Integer, Network.Frame> frames = new HashMap<>();
 
-        if (fit.shuffle()) {
+        if (memory == null || weighted) {
+            // Streamed: batch arrays come from the stream; the split's head when weighting an in-memory split.
+            BatchSource rows = memory != null && trainRows < memory.size() ? memory.rows(0, trainRows) : data;
+            float[] rowWeights = sampleWeights == null || sampleWeights.length == trainRows ? sampleWeights
+                    : java.util.Arrays.copyOf(sampleWeights, trainRows);
+            trainStream = new BatchStream(rows, "training", batchSize, fit.shuffle(), fit.seed(), rowWeights,
+                    classWeights);
+            order = null;
+            shuffledX = null;
+            shuffledY = null;
+            train = newBatches(null, null, 0, trainRows, batchSize, frames);
+            if (weighted) {
+                train.weigh();
+            }
+        } else if (fit.shuffle()) {
+            trainStream = null;
             order = new int[trainRows];
             shuffledX = Nd4j.create(DataType.FLOAT, trainRows, sourceX.size(1));
             shuffledY = Nd4j.create(DataType.FLOAT, trainRows, sourceY.size(1));
             train = newBatches(shuffledX, shuffledY, 0, trainRows, batchSize, frames);
         } else {
+            trainStream = null;
             order = null;
             shuffledX = null;
             shuffledY = null;
             train = newBatches(sourceX, sourceY, 0, trainRows, batchSize, frames);
         }
-        if (validationRows == 0) {
+        if (validationRows > 0 && validationData != null && validationMemory == null) {
+            validationStream = new BatchStream(validationData, "validation", batchSize, false, 0, null, null);
+            validation = newBatches(null, null, 0, validationRows, batchSize, frames);
+        } else if (validationRows == 0) {
+            validationStream = null;
             validation = null;
-        } else if (validationData != null) {
+        } else if (validationMemory != null) {
+            validationStream = null;
             validation = newBatches(
-                    validationData.features(), validationData.labels(), 0, validationRows, batchSize, frames);
+                    validationMemory.features(), validationMemory.labels(), 0, validationRows, batchSize, frames);
         } else {
+            validationStream = null;
             validation = newBatches(sourceX, sourceY, trainRows, validationRows, batchSize, frames);
         }
         this.context = new FitContext(model, optimizer, fit, train.count);
@@ -178,7 +238,11 @@ final class FitRun {
         plan.preparing = false;
         this.backup = plan.backup;
         String backupConfiguration = backup == null ? null
-                : BackupState.configuration(trainer, model, fit, data, validationData, callbackObjects, dispatchers);
+                : BackupState.configuration(trainer, model, fit,
+                        dataText != null ? dataText + "; " + trainStream.order() : BackupState.describe(memory),
+                        validationText != null ? validationText
+                                : validationMemory != null ? BackupState.describe(validationMemory) : null,
+                        callbackObjects, dispatchers);
         this.batchLogs = new SlotLogs(epochLogs);
         this.finalLogs = new SlotLogs(epochLogs);
         this.lossSlot = epochLogs.slot("loss");
@@ -196,16 +260,23 @@ final class FitRun {
         this.backups = backup == null ? null : new FitBackups(backup, backupConfiguration, model, optimizer, train,
                 metricCount, context, finalLogs, dispatchers, callbackObjects, fit.epochs(), checkpointWrites);
 
+        if (!plan.predictionListeners.isEmpty() && (memory == null || validationStream != null)) {
+            throw new IllegalArgumentException("a prediction metric (@Metric on model outputs) needs in-memory "
+                    + "training and validation data, but this fit streams " + (memory == null ? data.describe()
+                            : validationData.describe()) + "; load the data into a Dataset, or drop that metric");
+        }
         if (plan.predictionListeners.isEmpty()) {
             predictions = null;
         } else {
             INDArray validationLabels = validation == null ? null
-                    : validationData != null
-                            ? validationData.labels()
+                    : validationMemory != null
+                            ? validationMemory.labels()
                             : sourceY.get(NDArrayIndex.interval(trainRows, trainRows + validation.rows),
                                     NDArrayIndex.all());
-            predictions = new FitPredictions(plan.predictionListeners, net, model.outputWidth(), train, order != null,
-                    sourceX, sourceY, batchSize, frames, metricCount, validation, validationLabels);
+            // The training batches hold no rows in dataset order when shuffled or streamed (weighted training).
+            predictions = new FitPredictions(plan.predictionListeners, net, model.outputWidth(), train,
+                    order != null || trainStream != null, sourceX, sourceY, batchSize, frames, metricCount,
+                    validation, validationLabels);
         }
     }
 
@@ -213,6 +284,14 @@ final class FitRun {
         // The model and every output path are this fit's alone until it ends (FitLocks), before anything is restored.
         try (FitLocks locks = FitLocks.acquire(model, plan.outputs)) {
             return runLocked();
+        } finally {
+            // The streams' reader threads and open files end with the fit, however it ends.
+            if (trainStream != null) {
+                trainStream.close();
+            }
+            if (validationStream != null) {
+                validationStream.close();
+            }
         }
     }
 
@@ -278,10 +357,20 @@ final class FitRun {
             }
             int rowsRun = trainEpoch(epoch, midEpoch ? resumedBatches : 0, midEpoch ? resumed.rowsRun() : 0);
             train.putMeans(epochLogs, lossSlot, metricSlots, rowsRun);
-            if (validation != null) {
+            boolean validating = validation != null && fit.validatesAt(epoch);
+            if (validating) {
+                if (validationStream != null) {
+                    validationStream.startEpoch(0, 0);
+                }
                 for (int b = 0; b < validation.count; b++) {
-                    net.evaluate(validation.frames[b], validation.x[b], validation.y[b], validation.loss[b],
-                            validation.metrics[b]);
+                    INDArray vx = validation.x[b];
+                    INDArray vy = validation.y[b];
+                    if (validationStream != null) {
+                        BatchStream.Batch batch = validationStream.next();
+                        vx = batch.x();
+                        vy = batch.y();
+                    }
+                    net.evaluate(validation.frames[b], vx, vy, validation.loss[b], validation.metrics[b]);
                     if (predictions != null) {
                         predictions.keepValidation(b, net.output(validation.frames[b]));
                     }
@@ -289,11 +378,11 @@ final class FitRun {
                 validation.putMeans(epochLogs, valLossSlot, valMetricSlots, validation.rows);
             }
             if (predictions != null) {
-                predictions.predict(epoch);
+                predictions.predict(epoch, validating);
             }
             // onTrainEnd sees the trainer's values only, not keys hooks add (Keras passes it its own epoch_logs).
             finalLogs.copyFrom(epochLogs);
-            if (validation != null && has(Hooks.VALIDATION_END)) {
+            if (validating && has(Hooks.VALIDATION_END)) {
                 for (CallbackDispatcher d : dispatchers) {
                     d.onValidationEnd(epoch, epochLogs, context);
                 }
@@ -371,6 +460,9 @@ final class FitRun {
             return rowsBefore; // the backup was taken after the batch that asked to stop
         }
         int rowsRun = rowsBefore;
+        if (trainStream != null) {
+            trainStream.startEpoch(epoch, firstBatch);
+        }
         for (int b = firstBatch; b < train.count; b++) {
             if (batchBegin) {
                 if (soleDispatcher != null) {
@@ -381,7 +473,18 @@ final class FitRun {
                     }
                 }
             }
-            net.trainStep(train.frames[b], train.x[b], train.y[b], train.loss[b], train.metrics[b], optimizer, epoch);
+            if (trainStream == null) {
+                net.trainStep(train.frames[b], train.x[b], train.y[b], train.loss[b], train.metrics[b], optimizer,
+                        epoch);
+            } else {
+                BatchStream.Batch batch = trainStream.next();
+                INDArray w = batch.w();
+                net.trainStep(train.frames[b], batch.x(), batch.y(), w, train.loss[b], train.metrics[b], optimizer,
+                        epoch);
+                if (w != null) {
+                    train.weights[b].assign(w);
+                }
+            }
             rowsRun += train.frames[b].rows;
             if (progbar.redrawDue()) {
                 // Epoch-to-date means for the live bar: a host copy only when it redraws, not per batch.
@@ -393,9 +496,11 @@ final class FitRun {
                     // Epoch-to-date, example-weighted means, as Keras's batch logs; the only per-batch host copy.
                     runningLoss += train.loss[b].sumNumber().doubleValue();
                     batchLogs.put(lossSlot, runningLoss / rowsRun);
+                    // Weighted rows: metrics are weighted means (Keras), the loss a sum over the rows.
+                    double metricDivisor = train.metricDivisor(rowsRun);
                     for (int k = 0; k < metricCount; k++) {
                         runningMetrics[k] += train.metrics[b][k].sumNumber().doubleValue();
-                        batchLogs.put(metricSlots[k], runningMetrics[k] / rowsRun);
+                        batchLogs.put(metricSlots[k], runningMetrics[k] / metricDivisor);
                     }
                 }
                 // A loop over one element here costs as much as the call itself (2 to 5 ns against a 3.5 ns floor,
@@ -447,6 +552,27 @@ final class FitRun {
                 net, metrics.length);
         for (int b = 0; b < batches.count; b++) {
             net.evaluate(batches.frames[b], batches.x[b], batches.y[b], batches.loss[b], batches.metrics[b]);
+        }
+        Map<String, Double> result = new TreeMap<>();
+        result.put("loss", batches.lossVector.sumNumber().doubleValue() / data.size());
+        for (int k = 0; k < metrics.length; k++) {
+            result.put(metrics[k].kerasName(), batches.metricVectors[k].sumNumber().doubleValue() / data.size());
+        }
+        return result;
+    }
+
+    /** Keras {@code evaluate} on a streamed source: as {@link #evaluate(Trainer, Sequential, Dataset, int)}. */
+    static Map<String, Double> evaluate(Trainer trainer, Sequential model, BatchSource data, int batchSize) {
+        BuiltInMetric[] metrics = trainer.metricArray();
+        Network net = new Network(model, trainer.loss(), metrics);
+        FitBatches batches = new FitBatches(null, null, 0, data.size(), batchSize, new HashMap<>(), net,
+                metrics.length);
+        try (BatchStream stream = new BatchStream(data, "evaluation", batchSize, false, 0, null, null)) {
+            stream.startEpoch(0, 0);
+            for (int b = 0; b < batches.count; b++) {
+                BatchStream.Batch batch = stream.next();
+                net.evaluate(batches.frames[b], batch.x(), batch.y(), batches.loss[b], batches.metrics[b]);
+            }
         }
         Map<String, Double> result = new TreeMap<>();
         result.put("loss", batches.lossVector.sumNumber().doubleValue() / data.size());

@@ -113,9 +113,25 @@ final class Network {
      */
     void trainStep(Frame f, INDArray x, INDArray y, INDArray lossOut, INDArray[] metricOut, OptimizerState opt,
             int epoch) {
+        trainStep(f, x, y, null, lossOut, metricOut, opt, epoch);
+    }
+
+    /**
+     * As {@link #trainStep(Frame, INDArray, INDArray, INDArray, INDArray[], OptimizerState, int)}. With weights
+     * {@code w} ({@code [rows, 1]}, or null), each row's loss, metrics and gradient are multiplied by its weight
+     * (Keras {@code sample_weight}: the batch loss is {@code sum(w_i * loss_i) / rows}).
+     */
+    void trainStep(Frame f, INDArray x, INDArray y, INDArray w, INDArray lossOut, INDArray[] metricOut,
+            OptimizerState opt, int epoch) {
         forward(f, x, true);
         score(f, y, lossOut, metricOut);
-        backward(f, x, y);
+        if (w != null) {
+            lossOut.muli(w);
+            for (INDArray m : metricOut) {
+                m.muli(w);
+            }
+        }
+        backward(f, x, y, w);
         opt.step(gradient, epoch);
         INDArray params = model.params();
         // params -= update as a BLAS axpy: half the cost of ND4J's subi op.
@@ -200,6 +216,11 @@ final class Network {
 
     /** Gradient of the batch-mean loss of the last forward pass into {@link #gradient()}. Destroys the frame. */
     void backward(Frame f, INDArray x, INDArray y) {
+        backward(f, x, y, null);
+    }
+
+    /** As {@link #backward(Frame, INDArray, INDArray)}, each row's loss weighted by {@code w} (or unweighted). */
+    void backward(Frame f, INDArray x, INDArray y, INDArray w) {
         int last = layerCount - 1;
         INDArray delta;
         if (softmaxCrossEntropy) {
@@ -209,6 +230,9 @@ final class Network {
             delta = f.outputDelta;
         } else {
             delta = lossFunction.computeGradient(y, f.z[last], activations[last], null);
+        }
+        if (w != null) {
+            delta.muliColumnVector(w); // the gradient of sum(w_i * loss_i) is w_i times row i's
         }
         // ND4J's gradient is per example and summed; Keras minimises the batch mean. The backward pass is linear in
         // delta, so the weight and bias gemms apply the factor as their alpha instead of an op on delta.

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.WeakHashMap;
 import org.callbacks4j.History;
+import org.callbacks4j.data.BatchSource;
+import org.callbacks4j.data.DataCheck;
 import org.callbacks4j.data.Dataset;
 import org.callbacks4j.internal.train.DataChecks;
 import org.callbacks4j.internal.train.NativeThreads;
@@ -109,8 +111,22 @@ public final class Trainer {
      *     be written); the message names the value and the fix
      */
     public History fit(Sequential model, Dataset data, Fit fit, Object... callbacks) {
+        return fit(model, (BatchSource) data, fit, callbacks);
+    }
+
+    /**
+     * Trains {@code model} on batches pulled from {@code source} (a file, an iterator; see {@link BatchSource}), as
+     * {@link #fit(Sequential, Dataset, Fit, Object...)} does on a {@code Dataset}. Before {@code onTrainBegin}, every
+     * row is read once and checked (widths against the model, labels against the loss, no NaN or infinity): bad data
+     * fails with the file, row and fix before any training. While training, a background thread reads several
+     * batches ahead; the heap holds a few batches (and a shuffle buffer for sequential sources), never the data.
+     * {@link Fit#validationSplit(double)} needs a {@code Dataset}; pass {@link Fit#validationData(BatchSource)}.
+     *
+     * @throws org.callbacks4j.data.BadDataException before any training, naming the file, row and fix
+     */
+    public History fit(Sequential model, BatchSource data, Fit fit, Object... callbacks) {
         Objects.requireNonNull(model, "model is null; pass a Sequential");
-        Objects.requireNonNull(data, "data is null; pass a Dataset");
+        Objects.requireNonNull(data, "data is null; pass a Dataset or another BatchSource");
         Objects.requireNonNull(fit, "fit is null; pass e.g. Fit.epochs(10)");
         Objects.requireNonNull(callbacks, "callbacks array is null; pass no callbacks, or callback objects");
         checkModel(model);
@@ -127,6 +143,22 @@ public final class Trainer {
         Objects.requireNonNull(data, "data is null; pass a Dataset");
         checkModel(model);
         checkData("evaluation", data, model);
+        useThreads(model, 32);
+        return FitRun.evaluate(this, model, data, 32);
+    }
+
+    /**
+     * The loss and metrics of {@code model} on a streamed source (Keras {@code evaluate}), in batches of 32, after the
+     * same check of every row as {@code fit}; keys as {@link #evaluate(Sequential, Dataset)}.
+     */
+    public Map<String, Double> evaluate(Sequential model, BatchSource data) {
+        Objects.requireNonNull(model, "model is null; pass a Sequential");
+        Objects.requireNonNull(data, "data is null; pass a Dataset or another BatchSource");
+        checkModel(model);
+        if (data instanceof Dataset d) {
+            return evaluate(model, d);
+        }
+        checkSource("evaluation", data, model);
         useThreads(model, 32);
         return FitRun.evaluate(this, model, data, 32);
     }
@@ -176,6 +208,32 @@ public final class Trainer {
                             + "the model has " + model.outputWidth() + "; for two classes use .dense(1, "
                             + "Activation.SIGMOID) with Loss.BINARY_CROSS_ENTROPY, or .dense(2, Activation.SOFTMAX)");
         }
+    }
+
+    /**
+     * Checks that a streamed source fits {@code model} and the loss, reading every row ({@link DataCheck}); returns
+     * the configuration line of backups: the source's description and fingerprint.
+     */
+    String checkSource(String what, BatchSource data, Sequential model) {
+        if (data.size() < 1) {
+            throw new IllegalArgumentException(what + " data " + data.describe() + " has no rows; pass at least one "
+                    + "example");
+        }
+        if (data.featureWidth() != model.inputWidth()) {
+            throw new IllegalArgumentException(
+                    what + " data " + data.describe() + " has " + data.featureWidth() + " features per row but the "
+                            + "model takes " + model.inputWidth() + " inputs; build the model with Sequential.input("
+                            + data.featureWidth() + ") or pass data of " + model.inputWidth() + " features");
+        }
+        if (data.labelWidth() != model.outputWidth()) {
+            throw new IllegalArgumentException(
+                    what + " data " + data.describe() + " has " + data.labelWidth() + " label values per row but the "
+                            + "model has " + model.outputWidth() + " outputs; end the model with .dense("
+                            + data.labelWidth() + ", ...) or pass the number of classes the model predicts");
+        }
+        DataCheck.Labels labels = loss == Loss.SOFTMAX_CROSS_ENTROPY ? DataCheck.Labels.ONE_HOT
+                : loss == Loss.BINARY_CROSS_ENTROPY ? DataCheck.Labels.UNIT : DataCheck.Labels.ANY;
+        return data.describe() + "; " + DataCheck.scan(data, what, labels);
     }
 
     /** Checks that {@code data} fits {@code model} and the loss; {@code what} names it in messages. */

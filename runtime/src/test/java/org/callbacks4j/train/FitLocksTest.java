@@ -28,8 +28,8 @@ class FitLocksTest {
     @TempDir
     Path dir;
 
-    /** Holds the fit inside its first epoch until released. */
-    private static final class Holder implements CallbackDispatcher {
+    /** Holds the fit inside its first epoch until released (also used by {@link StreamingResumeTest}). */
+    static final class Holder implements CallbackDispatcher {
         final CountDownLatch inEpoch = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
 

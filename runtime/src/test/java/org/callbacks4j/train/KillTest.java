@@ -19,6 +19,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.callbacks4j.data.Dataset;
 import org.callbacks4j.internal.io.EventFiles;
 import org.callbacks4j.internal.train.Backups;
 import org.junit.jupiter.api.Tag;
@@ -53,6 +54,9 @@ class KillTest {
     @TempDir
     Path dir;
 
+    /** The folder of the streamed data files the children train on, or null for the in-memory data set. */
+    private static Path data;
+
     private enum Kind { AT_TIME, AT_BATCH, IN_BACKUP_WRITE, IN_CHECKPOINT_WRITE }
 
     /** One kill: when it lands. */
@@ -79,6 +83,26 @@ class KillTest {
 
     @Test
     void killedAtRandomMomentsAndRestartedUntilDoneEndsExactlyAsAnUninterruptedRun() throws Exception {
+        killAndRestart(null);
+    }
+
+    /**
+     * The same with the data streamed from gzipped .npy files (the training rows shuffled through a buffer, so a
+     * resumed child replays its epoch's stream up to the saved batch): the position in the data survives SIGKILL.
+     */
+    @Test
+    void aRunStreamingFromGzippedFilesKilledAndRestartedEndsExactlyAsAnUninterruptedRun() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Dataset all = ResumeScenario.DATA;
+        int at = Dataset.splitPoint(all.size(), 0.2);
+        StreamingFitTest.npy(data, "train", all.rows(0, at), true);
+        StreamingFitTest.npy(data, "validation", all.rows(at, all.size()), true);
+        killAndRestart(data);
+    }
+
+    /** Kills children at random moments until the run is done; {@code data}: the streamed files, or null. */
+    private void killAndRestart(Path data) throws Exception {
+        KillTest.data = data;
         long seed = Long.getLong("callbacks4j.killSeed", new SecureRandom().nextLong());
         String replay = "seed " + seed + " (replay: -Dcallbacks4j.killSeed=" + seed + ")";
         System.out.println("KillTest " + replay);
@@ -292,7 +316,7 @@ class KillTest {
                     "-XX:TieredStopAtLevel=1", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                     KillTestChild.class.getName(), root.toString(), Integer.toString(EPOCHS),
                     Integer.toString(BACKUP_FREQ), pauseKind, Integer.toString(pauseFrom),
-                    Long.toString(pauseMillis)).redirectErrorStream(true);
+                    Long.toString(pauseMillis), data == null ? "-" : data.toString()).redirectErrorStream(true);
             // Same thread settings in every run: ND4J's results are deterministic for a given thread count.
             builder.environment().put("OMP_NUM_THREADS", "1");
             builder.environment().put("OPENBLAS_NUM_THREADS", "1");

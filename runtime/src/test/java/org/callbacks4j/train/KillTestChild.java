@@ -10,10 +10,12 @@ import org.callbacks4j.internal.io.EventFiles;
  * batches, kept at the end), printing its progress, and writes the final parameters and History under
  * {@code <root>/result} before printing {@code done}.
  *
- * <p>Arguments: {@code root epochs backupFreq pauseKind pauseFrom pauseMillis}. Every atomic write prints
- * {@code writing <folder> <file>} before its rename; the {@code pauseFrom}-th and later writes into the folder named
- * {@code pauseKind} ({@code backup}, {@code ckpt}, or {@code none}) then sleep {@code pauseMillis}, so that a SIGKILL
- * sent on that line lands between the temporary file's completion and its rename.
+ * <p>Arguments: {@code root epochs backupFreq pauseKind pauseFrom pauseMillis data}; {@code data} is {@code -} for
+ * the in-memory data set, or the folder of gzipped .npy files to stream ({@link ResumeScenario#trainStreamed}).
+ * Every atomic write prints {@code writing <folder> <file>} before its rename; the {@code pauseFrom}-th and later
+ * writes into the folder named {@code pauseKind} ({@code backup}, {@code ckpt}, or {@code none}) then sleep
+ * {@code pauseMillis}, so that a SIGKILL sent on that line lands between the temporary file's completion and its
+ * rename.
  */
 public final class KillTestChild {
 
@@ -26,6 +28,7 @@ public final class KillTestChild {
         String pauseKind = args[3];
         int pauseFrom = Integer.parseInt(args[4]);
         long pauseMillis = Long.parseLong(args[5]);
+        Path data = args.length > 6 && !args[6].equals("-") ? Path.of(args[6]) : null;
         int[] writes = {0};
         EventFiles.beforeAtomicRename(target -> {
             String folder = target.getParent().getFileName().toString();
@@ -41,8 +44,9 @@ public final class KillTestChild {
         });
         System.out.println("started");
         System.out.flush();
-        String[] result = ResumeScenario.trainQuietly(epochs,
-                new BackupTraining(root, backupFreq, 50, false).printProgress(System.out));
+        BackupTraining callbacks = new BackupTraining(root, backupFreq, 50, false).printProgress(System.out);
+        String[] result = data == null ? ResumeScenario.trainQuietly(epochs, callbacks)
+                : ResumeScenario.trainStreamed(epochs, callbacks, data);
         EventFiles.beforeAtomicRename(null);
         Path out = Files.createDirectories(root.resolve("result"));
         Files.writeString(out.resolve("params.txt"), result[0], StandardCharsets.US_ASCII);

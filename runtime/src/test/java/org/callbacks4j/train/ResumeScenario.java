@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.callbacks4j.History;
 import org.callbacks4j.data.Dataset;
+import org.callbacks4j.data.NpySource;
 import org.callbacks4j.internal.io.EventFiles;
 import org.callbacks4j.model.Activation;
 import org.callbacks4j.model.Sequential;
@@ -48,6 +49,23 @@ public final class ResumeScenario {
     static String[] trainQuietly(int epochs, BackupTraining callbacks) {
         Sequential model = model();
         History history = trainer().fit(model, DATA, fit(epochs), callbacks);
+        return result(model, history);
+    }
+
+    /**
+     * As {@link #trainQuietly}, streaming the same split from gzipped .npy files in {@code data}
+     * ({@code train-x.npy.gz} and so on: the first 80% of {@link #DATA} for training, the rest for validation).
+     */
+    static String[] trainStreamed(int epochs, BackupTraining callbacks, Path data) throws IOException {
+        Sequential model = model();
+        Fit fit = Fit.epochs(epochs).batchSize(16).seed(7).verbose(0).validationData(NpySource.classification(
+                data.resolve("validation-x.npy.gz"), data.resolve("validation-y.npy.gz"), 3));
+        History history = trainer().fit(model, NpySource.classification(data.resolve("train-x.npy.gz"),
+                data.resolve("train-y.npy.gz"), 3).shuffleBuffer(64), fit, callbacks);
+        return result(model, history);
+    }
+
+    private static String[] result(Sequential model, History history) {
         StringBuilder params = new StringBuilder();
         for (float p : model.params().toFloatVector()) {
             params.append(Integer.toHexString(Float.floatToRawIntBits(p))).append('\n');

@@ -158,7 +158,8 @@ final class SparkFitRun {
 
         JavaRDD<Example> validationSource = validation;
         if (validationSource == null && fit.validationData().isPresent()) {
-            validationSource = SparkData.parallelize(sc, fit.validationData().get(), partitions);
+            // A Dataset: SparkTrainer.fit refuses other sources.
+            validationSource = SparkData.parallelize(sc, (Dataset) fit.validationData().get(), partitions);
         }
         if (validationSource != null) {
             this.validationShards = shards(validationSource, "validation");

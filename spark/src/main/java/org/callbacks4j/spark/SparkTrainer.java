@@ -3,6 +3,7 @@ package org.callbacks4j.spark;
 import java.util.Objects;
 import org.apache.spark.api.java.JavaRDD;
 import org.callbacks4j.History;
+import org.callbacks4j.data.Dataset;
 import org.callbacks4j.model.Sequential;
 import org.callbacks4j.train.Fit;
 import org.callbacks4j.train.Trainer;
@@ -94,6 +95,20 @@ public final class SparkTrainer {
         if (validation != null && fit.validationData().isPresent()) {
             throw new IllegalArgumentException("validation rows given twice (an RDD and Fit.validationData(..)); pass "
                     + "one or the other");
+        }
+        // Settings of the runtime's trainer that this one does not have (docs/data.md), refused before Spark work.
+        if (fit.validationData().isPresent() && !(fit.validationData().get() instanceof Dataset)) {
+            throw new IllegalArgumentException("Fit.validationData(" + fit.validationData().get().describe() + ") "
+                    + "streams from a file or iterator, which SparkTrainer does not distribute; pass the validation "
+                    + "rows as an RDD (SparkTrainer.fit(model, train, validation, fit, ..)) or as a Dataset");
+        }
+        if (fit.validationFreq() != 1) {
+            throw new IllegalArgumentException("Fit.validationFreq(" + fit.validationFreq() + ") is not supported by "
+                    + "SparkTrainer, which validates after every epoch; leave validationFreq out");
+        }
+        if (fit.weighted()) {
+            throw new IllegalArgumentException("Fit.classWeight(..) and Fit.sampleWeight(..) are not supported by "
+                    + "SparkTrainer; leave them out, or repeat the rows to weigh in the RDD");
         }
         return new SparkFitRun(trainer, model, data, validation, fit, syncEvery, callbacks).run();
     }

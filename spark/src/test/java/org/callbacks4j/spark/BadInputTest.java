@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
+import org.callbacks4j.data.BatchSource;
 import org.callbacks4j.data.Dataset;
+import org.callbacks4j.data.RowReader;
 import org.callbacks4j.model.Activation;
 import org.callbacks4j.model.Sequential;
 import org.callbacks4j.train.Adam;
@@ -58,6 +60,45 @@ class BadInputTest {
                 .fit(model(), rows(20, 2), Fit.epochs(1).validationSplit(0.2).verbose(0)));
         assertThat(e).hasMessageThat().contains("validationSplit(0.2)");
         assertThat(e).hasMessageThat().contains("randomSplit");
+    }
+
+    @Test
+    void settingsOnlyTheRuntimesTrainerHasAreRefused() {
+        IllegalArgumentException freq = assertThrows(IllegalArgumentException.class, () -> SparkTrainer.of(TRAINER)
+                .fit(model(), rows(20, 2), Fit.epochs(2).validationFreq(2).verbose(0)));
+        assertThat(freq).hasMessageThat().contains("Fit.validationFreq(2) is not supported by SparkTrainer");
+        IllegalArgumentException weights = assertThrows(IllegalArgumentException.class, () -> SparkTrainer.of(TRAINER)
+                .fit(model(), rows(20, 2), Fit.epochs(1).classWeight(java.util.Map.of(0, 2.0)).verbose(0)));
+        assertThat(weights).hasMessageThat().contains("not supported by SparkTrainer");
+        BatchSource file = new BatchSource() {
+            @Override
+            public int size() {
+                return 20;
+            }
+
+            @Override
+            public int featureWidth() {
+                return 64;
+            }
+
+            @Override
+            public int labelWidth() {
+                return 10;
+            }
+
+            @Override
+            public String describe() {
+                return "a file";
+            }
+
+            @Override
+            public RowReader open() {
+                throw new AssertionError("not read: refused before");
+            }
+        };
+        IllegalArgumentException streamed = assertThrows(IllegalArgumentException.class, () -> SparkTrainer
+                .of(TRAINER).fit(model(), rows(20, 2), Fit.epochs(1).validationData(file).verbose(0)));
+        assertThat(streamed).hasMessageThat().contains("Fit.validationData(a file) streams from a file or iterator");
     }
 
     @Test
