@@ -13,6 +13,8 @@
 #                                     # "--settings auto,1/1,1/2,2/2 --rounds 5")
 #   benchmarks/run.sh --observers     # the cost of watching: the digits sample's epoch with the progress bar, the
 #                                     # CSV log, TensorBoard, all of them, none, and History.plot (digits-observers.md)
+#   benchmarks/run.sh --streaming     # Fashion-MNIST epochs streamed from the IDX files (mapped, gzip) against the
+#                                     # same rows in memory, interleaved rounds (streaming-epochs.md)
 #
 # Options: --out DIR (default benchmarks/target/results/<UTC time>-<mode>; an existing folder is added to),
 # --no-build, --native avx2|onednn-avx2 (ND4J's native build for newer CPUs on the class path instead of the generic
@@ -46,6 +48,7 @@ while [ $# -gt 0 ]; do
     --profile) mode=profile ;;
     --observers) mode=observers ;;
     --threads) mode=threads ;;
+    --streaming) mode=streaming ;;
     --out) out="$2"; shift ;;
     --no-build) build=0 ;;
     --skip-jmh) jmh=0 ;;
@@ -136,6 +139,16 @@ if [ "$mode" = threads ]; then
   # Without OMP_NUM_THREADS: ND4J sizes its pool when it loads, and a setting cannot grow it afterwards.
   env -u OMP_NUM_THREADS -u OPENBLAS_NUM_THREADS "${java[@]}" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     org.callbacks4j.benchmarks.e2e.ThreadSettings --out "$out" ${THREADS_ARGS:-}
+  log_load after
+  exit 0
+fi
+
+if [ "$mode" = streaming ]; then
+  # Interleaved rounds of one epoch each: in-memory Dataset, mapped IDX, gzipped IDX (STREAMING_ARGS: "--rounds 15").
+  OMP_NUM_THREADS=1 "${java[@]}" org.callbacks4j.benchmarks.e2e.StreamingEpochs --tmp "$out/streaming" \
+    ${STREAMING_ARGS:-} 2>/dev/null | grep -v '^round'
+  cp "$out/streaming/streaming-epochs.md" "$out/streaming-epochs.md"
+  rm -f "$out/streaming/train-images-idx3-ubyte" "$out/streaming/train-labels-idx1-ubyte"
   log_load after
   exit 0
 fi
