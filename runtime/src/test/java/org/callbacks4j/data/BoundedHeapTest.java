@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 299 MiB float32 .npy file (memory-mapped, shuffled by index permutation) without running out of memory, and its
  * anonymous resident memory stays flat through the epoch (the file's pages are the kernel's page cache, not ours).
  *
- * <p>Tagged {@code bigdata} (7 s on the 2-core build machine, 300 MiB of temporary disk): part of {@code mvn verify};
+ * <p>Tagged {@code bigdata} (7 to 16 s on the 2-core build machine, 300 MiB of temporary disk): part of {@code mvn verify};
  * skip it locally with {@code -DexcludedGroups=bigdata}.
  */
 @Tag("bigdata")
