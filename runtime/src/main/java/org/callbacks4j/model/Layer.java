@@ -204,6 +204,18 @@ public final class Layer {
         return outputShape[outputShape.length - 1];
     }
 
+    /**
+     * The integer arguments of libnd4j's {@code conv2d} (for a {@link Type#CONV2D} layer) or 2-D pooling op (for
+     * {@link Type#MAX_POOL} and {@link Type#AVG_POOL}): window, strides, padding mode, NHWC. For trainers that bind
+     * those ops themselves.
+     */
+    public int[] libnd4jWindowArguments() {
+        if (type != Type.CONV2D && type != Type.MAX_POOL && type != Type.AVG_POOL) {
+            throw new IllegalStateException(this + " has no window");
+        }
+        return InferencePass.windowArgs(this, type == Type.CONV2D);
+    }
+
     private static int product(int[] shape) {
         int p = 1;
         for (int d : shape) {

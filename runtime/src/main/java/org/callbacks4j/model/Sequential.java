@@ -6,7 +6,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.callbacks4j.train.Inference;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -336,7 +335,7 @@ public final class Sequential {
         }
         INDArray x = features.dataType() == DataType.FLOAT ? features : features.castTo(DataType.FLOAT);
         if (!isDenseOnly()) {
-            return Inference.predict(this, x);
+            return InferencePass.predict(this, x);
         }
         for (int i = 0; i < layers.size(); i++) {
             INDArray z = x.mmul(weights[i]);

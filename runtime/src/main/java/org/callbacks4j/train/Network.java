@@ -508,18 +508,6 @@ final class Network {
         return s;
     }
 
-    /** libnd4j's integer arguments of conv2d and the 2-D pools, NHWC, no dilation, padding by mode. */
-    private static int[] windowArgs(Layer layer, boolean conv) {
-        int[] k = layer.kernel();
-        int[] s = layer.strides();
-        int same = layer.padding() == Padding.SAME ? 1 : 0;
-        return conv
-                // kH, kW, sH, sW, pH, pW, dH, dW, paddingMode, isNHWC, weightFormat [kH, kW, iC, oC]
-                ? new int[] {k[0], k[1], s[0], s[1], 0, 0, 1, 1, same, 1, 0}
-                // kH, kW, sH, sW, pH, pW, dH, dW, isSameMode, extraParam0 (avg: padding not counted), isNHWC
-                : new int[] {k[0], k[1], s[0], s[1], 0, 0, 1, 1, same, 0, 1};
-    }
-
     /** Buffers for one batch size, and the image layers' ops bound to them. */
     final class Frame {
 
@@ -598,7 +586,7 @@ final class Network {
                 }
                 switch (types[l]) {
                     case CONV2D -> {
-                        int[] args = windowArgs(layer, true);
+                        int[] args = layer.libnd4jWindowArguments();
                         forwardOps[l] = DynamicCustomOp.builder("conv2d")
                                 .addInputs(in, weights[l], biasVectors[l]).addOutputs(relu[l] ? a[l] : z[l])
                                 .addIntegerArguments(args).build();
@@ -609,7 +597,7 @@ final class Network {
                     }
                     case MAX_POOL, AVG_POOL -> {
                         String op = types[l] == Layer.Type.MAX_POOL ? "maxpool2d" : "avgpool2d";
-                        int[] args = windowArgs(layer, false);
+                        int[] args = layer.libnd4jWindowArguments();
                         forwardOps[l] = DynamicCustomOp.builder(op).addInputs(in).addOutputs(a[l])
                                 .addIntegerArguments(args).build();
                         if (l > 0) {
