@@ -16,7 +16,10 @@ public final class Adam implements Optimizer {
     private final double beta2;
     private final double epsilon;
 
-    private Adam(double learningRate, double beta1, double beta2, double epsilon) {
+    private final Clipping clip;
+
+    private Adam(double learningRate, double beta1, double beta2, double epsilon, Clipping clip) {
+        this.clip = clip;
         this.learningRate = Optimizers.checkLearningRate("Adam", learningRate);
         this.beta1 = Optimizers.checkUnit("Adam", "beta1", beta1);
         this.beta2 = Optimizers.checkUnit("Adam", "beta2", beta2);
@@ -25,22 +28,22 @@ public final class Adam implements Optimizer {
 
     /** Adam with learning rate {@code learningRate} (Keras's default is 1e-3). */
     public static Adam lr(double learningRate) {
-        return new Adam(learningRate, 0.9, 0.999, 1e-7);
+        return new Adam(learningRate, 0.9, 0.999, 1e-7, Clipping.NONE);
     }
 
     /** Decay of the first-moment estimate, in [0, 1). */
     public Adam beta1(double beta1) {
-        return new Adam(learningRate, beta1, beta2, epsilon);
+        return new Adam(learningRate, beta1, beta2, epsilon, clip);
     }
 
     /** Decay of the second-moment estimate, in [0, 1). */
     public Adam beta2(double beta2) {
-        return new Adam(learningRate, beta1, beta2, epsilon);
+        return new Adam(learningRate, beta1, beta2, epsilon, clip);
     }
 
     /** Added to the denominator for numerical stability. */
     public Adam epsilon(double epsilon) {
-        return new Adam(learningRate, beta1, beta2, epsilon);
+        return new Adam(learningRate, beta1, beta2, epsilon, clip);
     }
 
     @Override
@@ -70,8 +73,37 @@ public final class Adam implements Optimizer {
         return new org.nd4j.linalg.learning.config.Adam(learningRate, beta1, beta2, epsilon);
     }
 
+    /**
+     * Clips each variable's gradient to L2 norm {@code clipNorm} before each step (Keras {@code clipnorm}).
+     *
+     * @throws IllegalArgumentException if {@code clipNorm} is not positive, or clipValue is set (Keras allows one)
+     */
+    public Adam clipNorm(double clipNorm) {
+        return new Adam(learningRate, beta1, beta2, epsilon, clip.withNorm("Adam", clipNorm));
+    }
+
+    /**
+     * Clips every gradient value into {@code [-clipValue, clipValue]} before each step (Keras {@code clipvalue}).
+     *
+     * @throws IllegalArgumentException if {@code clipValue} is not positive, or clipNorm is set (Keras allows one)
+     */
+    public Adam clipValue(double clipValue) {
+        return new Adam(learningRate, beta1, beta2, epsilon, clip.withValue("Adam", clipValue));
+    }
+
+    @Override
+    public double clipNorm() {
+        return clip.norm();
+    }
+
+    @Override
+    public double clipValue() {
+        return clip.value();
+    }
+
     @Override
     public String toString() {
-        return "Adam(lr=" + learningRate + ", beta1=" + beta1 + ", beta2=" + beta2 + ", epsilon=" + epsilon + ")";
+        return "Adam(lr=" + learningRate + ", beta1=" + beta1 + ", beta2=" + beta2 + ", epsilon=" + epsilon
+                + clip + ")";
     }
 }

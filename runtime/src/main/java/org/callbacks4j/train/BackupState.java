@@ -8,7 +8,6 @@ import java.util.zip.CRC32C;
 import org.callbacks4j.data.Dataset;
 import org.callbacks4j.internal.dispatch.CallbackDispatcher;
 import org.callbacks4j.internal.train.SlotLogs;
-import org.callbacks4j.model.Layer;
 import org.callbacks4j.model.Sequential;
 import org.callbacks4j.internal.state.IncompatibleStateException;
 import org.callbacks4j.internal.state.StateReader;
@@ -37,10 +36,12 @@ final class BackupState {
             Object[] callbacks, CallbackDispatcher[] dispatchers) {
         StringBuilder text = new StringBuilder(512);
         text.append("callbacks4j backup configuration 1\n");
-        text.append("model: input ").append(model.inputWidth());
-        for (Layer layer : model.layers()) {
-            text.append("; dense ").append(layer.inputs()).append("->").append(layer.units()).append(' ')
-                    .append(layer.activation().name()).append(' ').append(layer.weightInit().name());
+        // Dense layers keep the text of earlier versions ("input 64; dense 64->10 RELU HE"), so their backups resume.
+        int[] shape = model.inputShape();
+        text.append("model: input ").append(shape.length == 1 ? String.valueOf(shape[0])
+                : shape[0] + "x" + shape[1] + "x" + shape[2]);
+        for (String layer : model.layerDescriptions()) {
+            text.append("; ").append(layer);
         }
         text.append('\n');
         text.append("trainer: loss ").append(trainer.loss().name()).append("; optimizer ").append(trainer.optimizer())

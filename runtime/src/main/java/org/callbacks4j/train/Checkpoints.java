@@ -26,6 +26,7 @@ import org.callbacks4j.internal.io.NativeFloats;
 import org.callbacks4j.internal.io.ZipEntries;
 import org.callbacks4j.model.Activation;
 import org.callbacks4j.model.Layer;
+import org.callbacks4j.model.Padding;
 import org.callbacks4j.model.Sequential;
 import org.callbacks4j.model.WeightInit;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -56,12 +57,21 @@ import org.nd4j.shade.jackson.databind.node.ObjectNode;
  *   <pre>{@code
  * {
  *   "format": "callbacks4j-checkpoint",
- *   "formatVersion": 1,
+ *   "formatVersion": 2,
  *   "kind": "full",                       // or "weights": no optimizer entry and no optimizer.f32
  *   "model": {
  *     "type": "Sequential", "inputWidth": 4, "seed": 42,
- *     "layers": [ {"name": "dense", "inputs": 4, "units": 8, "activation": "RELU", "weightInit": "HE_NORMAL"}, ... ],
- *     "params": {"entry": "params.f32", "dtype": "float32", "byteOrder": "little-endian", "shape": [1, 67]}
+ *     "inputShape": [28, 28, 1],          // image models only
+ *     "layers": [ {"type": "DENSE", "name": "dense", "inputs": 4, "units": 8, "activation": "RELU",
+ *                  "weightInit": "HE"},
+ *                 {"type": "CONV2D", "name": "conv2d", "filters": 32, "kernelSize": [3, 3], "strides": [1, 1],
+ *                  "padding": "SAME", "activation": "RELU", "weightInit": "HE", "l2": 1.0E-4},  // l2 if set
+ *                 {"type": "MAX_POOL", "poolSize": [2, 2], "strides": [2, 2], "padding": "VALID", ...},
+ *                 {"type": "DROPOUT", "rate": 0.5, ...}, {"type": "BATCH_NORM", "momentum": 0.99,
+ *                  "epsilon": 0.001, ...}, {"type": "FLATTEN", ...}, {"type": "GLOBAL_AVG_POOL", ...}, ... ],
+ *     "params": {"entry": "params.f32", "dtype": "float32", "byteOrder": "little-endian", "shape": [1, 67]},
+ *     "state": {"entry": "state.f32", ...},                      // batch norm's moving statistics, if any
+ *     "dropoutGenerator": {"rootState": 42, "nodeState": 1234}   // dropout's generator, if any
  *   },
  *   "optimizer": {                        // "full" only
  *     "name": "adam", "description": "Adam(lr=0.001, beta1=0.9, beta2=0.999, epsilon=1.0E-7)",
@@ -79,12 +89,15 @@ import org.nd4j.shade.jackson.databind.node.ObjectNode;
  *   <dd>The model's flat parameter vector ({@link Sequential#params()}: for each layer its weights
  *   {@code [inputs, units]} in row-major order, then its biases), as raw little-endian IEEE-754 float32, no
  *   header.</dd>
+ *   <dt>{@code state.f32}</dt>
+ *   <dd>The model's non-trainable state ({@link Sequential#state()}: each batch-norm layer's moving mean then moving
+ *   variance), in the same encoding; only for models that have batch norm.</dd>
  *   <dt>{@code optimizer.f32}</dt>
  *   <dd>The optimizer's flat state vector ({@link OptimizerState#flat()}; for Adam the first then the second moment
  *   estimates, as ND4J lays them out), in the same encoding. Present, possibly empty, in full checkpoints.</dd>
  * </dl>
  * Readers reject an unknown {@code format}, a {@code formatVersion} newer than theirs, and entries whose size does not
- * match their shape.
+ * match their shape. Version 1 files (dense layers only, no {@code type}) read as before.
  *
  * <p>Files are written with {@link AtomicFiles#write}: the archive goes to a temporary file in the same folder, is
  * forced to the device and renamed over the target, so a crash leaves the previous file or the complete new one,
@@ -96,12 +109,13 @@ import org.nd4j.shade.jackson.databind.node.ObjectNode;
 public final class Checkpoints {
 
     /** The version of the file format this class writes, and the newest it reads. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
 
     private static final String FORMAT = "callbacks4j-checkpoint";
     private static final String JSON_ENTRY = "checkpoint.json";
     private static final String PARAMS_ENTRY = "params.f32";
     private static final String OPTIMIZER_ENTRY = "optimizer.f32";
+    private static final String STATE_ENTRY = "state.f32";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private Checkpoints() {}
@@ -132,8 +146,9 @@ public final class Checkpoints {
         }
         byte[] json = JSON.writeValueAsBytes(describe(training));
         byte[] params = floats(training.model().params());
+        byte[] modelState = training.model().stateCount() == 0 ? null : floats(training.model().state());
         byte[] state = training.optimizer() == null ? null : floats(training.optimizer().state());
-        return new Prepared(file, json, params, state);
+        return new Prepared(file, json, params, modelState, state);
     }
 
     /** A checkpoint's bytes ({@link #prepare}), ready to be written to its file. */
@@ -142,12 +157,14 @@ public final class Checkpoints {
         private final Path file;
         private final byte[] json;
         private final byte[] params;
+        private final byte[] modelState;
         private final byte[] state;
 
-        private Prepared(Path file, byte[] json, byte[] params, byte[] state) {
+        private Prepared(Path file, byte[] json, byte[] params, byte[] modelState, byte[] state) {
             this.file = file;
             this.json = json;
             this.params = params;
+            this.modelState = modelState;
             this.state = state;
         }
 
@@ -163,6 +180,9 @@ public final class Checkpoints {
                     ZipOutputStream zip = new ZipOutputStream(out);
                     ZipEntries.deflated(zip, JSON_ENTRY, json);
                     ZipEntries.stored(zip, PARAMS_ENTRY, params);
+                    if (modelState != null) {
+                        ZipEntries.stored(zip, STATE_ENTRY, modelState);
+                    }
                     if (state != null) {
                         ZipEntries.stored(zip, OPTIMIZER_ENTRY, state);
                     }
@@ -197,6 +217,7 @@ public final class Checkpoints {
             JsonNode root = parse(file, entries);
             Sequential model = buildModel(file, root.get("model"));
             model.setParams(array(file, entries, root.get("model").get("params"), PARAMS_ENTRY));
+            readState(file, entries, root.get("model"), model);
             SavedTraining.OptimizerSnapshot optimizer = null;
             if ("full".equals(text(file, root, "kind"))) {
                 JsonNode o = required(file, root, "optimizer");
@@ -235,21 +256,31 @@ public final class Checkpoints {
         Map<String, byte[]> entries = readEntries(file);
         JsonNode root = parse(file, entries);
         JsonNode config = required(file, root, "model");
+        Sequential savedModel = buildModel(file, config);
         List<String> saved = new ArrayList<>();
-        for (JsonNode layer : required(file, config, "layers")) {
-            saved.add(layer.get("inputs").asInt() + "->" + layer.get("units").asInt() + " "
-                    + layer.get("activation").asText());
-        }
+        savedModel.layers().forEach(layer -> saved.add(layer.describe(false)));
         List<String> ours = new ArrayList<>();
-        for (Layer layer : model.layers()) {
-            ours.add(layer.inputs() + "->" + layer.units() + " " + layer.activation().name());
-        }
-        if (!saved.equals(ours)) {
+        model.layers().forEach(layer -> ours.add(layer.describe(false)));
+        if (!saved.equals(ours) || !Arrays.equals(savedModel.inputShape(), model.inputShape())) {
             throw new IllegalArgumentException("checkpoint " + file.toAbsolutePath() + " holds the weights of layers "
                     + saved + " but the model has " + ours + "; load it into a model built with the same layers, or "
                     + "use Checkpoints.load(..).model()");
         }
         model.setParams(array(file, entries, required(file, config, "params"), PARAMS_ENTRY));
+        readState(file, entries, config, model);
+    }
+
+    /** The moving statistics and the dropout generator's state, where the model has them. */
+    private static void readState(Path file, Map<String, byte[]> entries, JsonNode config, Sequential model)
+            throws IOException {
+        if (model.stateCount() > 0) {
+            model.setState(array(file, entries, required(file, config, "state"), STATE_ENTRY));
+        }
+        JsonNode generator = config.get("dropoutGenerator");
+        if (model.dropoutRandom() != null && generator != null) {
+            model.dropoutRandom().setStates(required(file, generator, "rootState").asLong(),
+                    required(file, generator, "nodeState").asLong());
+        }
     }
 
     private static ObjectNode describe(SavedTraining t) {
@@ -261,17 +292,50 @@ public final class Checkpoints {
         ObjectNode m = root.putObject("model");
         m.put("type", "Sequential");
         m.put("inputWidth", model.inputWidth());
+        if (model.inputShape().length > 1) {
+            ints(m.putArray("inputShape"), model.inputShape());
+        }
         m.put("seed", model.seed());
         ArrayNode layers = m.putArray("layers");
         for (Layer layer : model.layers()) {
             ObjectNode l = layers.addObject();
+            l.put("type", layer.type().name());
             l.put("name", layer.name());
-            l.put("inputs", layer.inputs());
-            l.put("units", layer.units());
-            l.put("activation", layer.activation().name());
-            l.put("weightInit", layer.weightInit().name());
+            switch (layer.type()) {
+                case DENSE -> {
+                    l.put("inputs", layer.inputs());
+                    l.put("units", layer.units());
+                }
+                case CONV2D -> l.put("filters", layer.channels());
+                case DROPOUT -> l.put("rate", layer.rate());
+                case BATCH_NORM -> {
+                    l.put("momentum", layer.momentum());
+                    l.put("epsilon", layer.epsilon());
+                }
+                default -> { }
+            }
+            if (layer.kernel() != null) {
+                ints(l.putArray(layer.type() == Layer.Type.CONV2D ? "kernelSize" : "poolSize"), layer.kernel());
+                ints(l.putArray("strides"), layer.strides());
+                l.put("padding", layer.padding().name());
+            }
+            if (layer.hasKernel()) {
+                l.put("activation", layer.activation().name());
+                l.put("weightInit", layer.weightInit().name());
+            }
+            if (layer.l2() != 0) {
+                l.put("l2", layer.l2());
+            }
         }
         arrayInfo(m.putObject("params"), PARAMS_ENTRY, model.params());
+        if (model.stateCount() > 0) {
+            arrayInfo(m.putObject("state"), STATE_ENTRY, model.state());
+        }
+        if (model.dropoutRandom() != null) {
+            ObjectNode generator = m.putObject("dropoutGenerator");
+            generator.put("rootState", model.dropoutRandom().rootState());
+            generator.put("nodeState", model.dropoutRandom().nodeState());
+        }
         if (t.optimizer() != null) {
             SavedTraining.OptimizerSnapshot o = t.optimizer();
             ObjectNode on = root.putObject("optimizer");
@@ -381,13 +445,61 @@ public final class Checkpoints {
         if (config == null || !"Sequential".equals(config.path("type").asText())) {
             throw new IOException("checkpoint " + file.toAbsolutePath() + " has no Sequential model configuration");
         }
-        Sequential.Builder builder = Sequential.input(required(file, config, "inputWidth").asInt());
+        JsonNode shape = config.get("inputShape");
+        Sequential.Builder builder = shape != null && shape.size() == 3
+                ? Sequential.input(shape.get(0).asInt(), shape.get(1).asInt(), shape.get(2).asInt())
+                : Sequential.input(required(file, config, "inputWidth").asInt());
         for (JsonNode layer : required(file, config, "layers")) {
-            builder.dense(required(file, layer, "units").asInt(),
-                    Activation.valueOf(text(file, layer, "activation")),
-                    WeightInit.valueOf(text(file, layer, "weightInit")));
+            // Version 1 files hold dense layers only, without "type".
+            Layer.Type type = layer.has("type") ? Layer.Type.valueOf(text(file, layer, "type")) : Layer.Type.DENSE;
+            switch (type) {
+                case DENSE -> builder.dense(required(file, layer, "units").asInt(),
+                        Activation.valueOf(text(file, layer, "activation")),
+                        WeightInit.valueOf(text(file, layer, "weightInit")));
+                case CONV2D -> builder.conv2d(required(file, layer, "filters").asInt(),
+                        pair(file, layer, "kernelSize"), pair(file, layer, "strides"),
+                        Padding.valueOf(text(file, layer, "padding")),
+                        Activation.valueOf(text(file, layer, "activation")),
+                        WeightInit.valueOf(text(file, layer, "weightInit")));
+                case MAX_POOL, AVG_POOL -> {
+                    int[] size = pair(file, layer, "poolSize");
+                    int[] strides = pair(file, layer, "strides");
+                    if (size[0] != size[1] || strides[0] != strides[1]) {
+                        throw new IOException("checkpoint " + file.toAbsolutePath() + ": pooling windows must be "
+                                + "square, not " + layer);
+                    }
+                    String padding = Padding.valueOf(text(file, layer, "padding")).kerasName();
+                    if (type == Layer.Type.MAX_POOL) {
+                        builder.maxPool(size[0], strides[0], padding);
+                    } else {
+                        builder.avgPool(size[0], strides[0], padding);
+                    }
+                }
+                case GLOBAL_AVG_POOL -> builder.globalAvgPool();
+                case FLATTEN -> builder.flatten();
+                case DROPOUT -> builder.dropout(required(file, layer, "rate").asDouble());
+                case BATCH_NORM -> builder.batchNorm(required(file, layer, "momentum").asDouble(),
+                        required(file, layer, "epsilon").asDouble());
+            }
+            if (layer.has("l2")) {
+                builder.l2(layer.get("l2").asDouble());
+            }
         }
         return builder.seed(required(file, config, "seed").asLong()).build();
+    }
+
+    private static void ints(ArrayNode array, int[] values) {
+        for (int v : values) {
+            array.add(v);
+        }
+    }
+
+    private static int[] pair(Path file, JsonNode node, String field) throws IOException {
+        JsonNode a = required(file, node, field);
+        if (a.size() != 2) {
+            throw new IOException("checkpoint " + file.toAbsolutePath() + ": " + field + " " + a + " is not [h, w]");
+        }
+        return new int[] {a.get(0).asInt(), a.get(1).asInt()};
     }
 
     /** The float32 array described by {@code info}, read from its entry. */

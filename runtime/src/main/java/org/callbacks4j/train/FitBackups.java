@@ -99,6 +99,10 @@ final class FitBackups {
         BackupState.Position position = new BackupState.Position(in.readInt("epoch"), in.readInt("batchesDone"),
                 in.readInt("rowsRun"), in.readBoolean("ended"));
         float[] params = in.readFloats("params");
+        // Written only for models that have them (the configuration, checked above, says which), so that backups of
+        // dense models keep their layout.
+        float[] modelState = model.stateCount() > 0 ? in.readFloats("modelState") : null;
+        long[] dropoutGenerator = model.dropoutRandom() != null ? in.readLongs("dropoutGenerator") : null;
         String optimizerName = in.readString("optimizer");
         float[] optimizerState = in.readFloats("optimizerState");
         long iterations = in.readLong("iterations");
@@ -123,6 +127,10 @@ final class FitBackups {
         String damage = null;
         if (params == null || params.length != model.paramCount()) {
             damage = "params";
+        } else if (model.stateCount() > 0 && (modelState == null || modelState.length != model.stateCount())) {
+            damage = "modelState";
+        } else if (model.dropoutRandom() != null && (dropoutGenerator == null || dropoutGenerator.length != 2)) {
+            damage = "dropoutGenerator";
         } else if (!optimizer.optimizer().equals(optimizerName) || optimizerState == null
                 || optimizerState.length != optimizer.flat().length() || iterations < 0) {
             damage = "optimizer";
@@ -159,6 +167,12 @@ final class FitBackups {
         }
 
         model.setParams(Nd4j.createFromArray(params));
+        if (modelState != null) {
+            model.setState(Nd4j.createFromArray(modelState));
+        }
+        if (dropoutGenerator != null) {
+            model.dropoutRandom().setStates(dropoutGenerator[0], dropoutGenerator[1]);
+        }
         optimizer.restore(Nd4j.createFromArray(optimizerState), iterations);
         if (optimizer.learningRate() != learningRate) {
             optimizer.setLearningRate(learningRate); // changed by a schedule or a plateau since the start
@@ -199,8 +213,15 @@ final class FitBackups {
         StateWriter out = new StateWriter();
         out.putInt("epoch", epoch).putInt("batchesDone", batchesDone).putInt("rowsRun", rowsRun)
                 .putBoolean("ended", ended)
-                .putFloats("params", model.params())
-                .putString("optimizer", optimizer.optimizer())
+                .putFloats("params", model.params());
+        if (model.stateCount() > 0) {
+            out.putFloats("modelState", model.state());
+        }
+        if (model.dropoutRandom() != null) {
+            out.putLongs("dropoutGenerator",
+                    new long[] {model.dropoutRandom().rootState(), model.dropoutRandom().nodeState()});
+        }
+        out.putString("optimizer", optimizer.optimizer())
                 .putFloats("optimizerState", optimizer.flat())
                 .putLong("iterations", optimizer.iterations())
                 .putDouble("learningRate", optimizer.learningRate())

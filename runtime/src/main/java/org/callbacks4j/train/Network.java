@@ -1,6 +1,10 @@
 package org.callbacks4j.train;
 
 import org.callbacks4j.internal.train.HostAccuracy;
+import java.util.ArrayList;
+import java.util.List;
+import org.callbacks4j.model.Layer;
+import org.callbacks4j.model.Padding;
 import org.callbacks4j.model.Sequential;
 import org.nd4j.autodiff.loss.LossReduce;
 import org.nd4j.linalg.activations.IActivation;
@@ -8,16 +12,22 @@ import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.indexaccum.custom.ArgMax;
 import org.nd4j.linalg.api.ops.impl.loss.SoftmaxCrossEntropyLoss;
+import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.api.ops.impl.scalar.comparison.ScalarGreaterThan;
+import org.nd4j.linalg.api.ops.impl.summarystats.Variance;
 import org.nd4j.linalg.api.ops.impl.transforms.ReluLayer;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.EqualTo;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.XwPlusB;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
+import org.nd4j.linalg.api.ops.random.impl.DropOutInverted;
+import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
@@ -32,64 +42,146 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code xw_plus_b}, {@code softmax_cross_entropy_loss}) with their outputs in the frame: 17 ND4J calls for a
  * 784-256-10 batch with accuracy, none allocating an array. Other activations and losses go through ND4J's
  * {@code IActivation} and {@code ILossFunction}, whose derivatives and scores allocate their results.
+ *
+ * <p>Image layers run libnd4j's own kernels, NHWC, each built once per frame with its frame buffers as arguments:
+ * {@code conv2d}/{@code conv2d_bp} (kernel {@code [kH, kW, iC, oC]}), {@code maxpool2d}/{@code avgpool2d} and their
+ * {@code _bp}, {@code batchnorm}/{@code batchnorm_bp} (whose input gradient includes the batch statistics' terms);
+ * dropout masks come from ND4J's {@code DropOutInverted} on the model's own generator
+ * ({@link Sequential#dropoutRandom()}). Gradients stay unscaled through the layers (the backward pass is linear in the
+ * output delta) and each parameter gradient takes the batch-mean factor: as the gemm's alpha (dense) or one scalar
+ * multiply (conv2d, batch norm).
  */
 final class Network {
 
     private final Sequential model;
+    private final Layer[] layers;
+    private final Layer.Type[] types;
     private final int layerCount;
     private final int outputWidth;
+    private final boolean copyInput;
     private final INDArray[] weights;
     private final INDArray[] biasVectors;
+    private final INDArray[] movingMeans;
+    private final INDArray[] movingVariances;
     private final IActivation[] activations;
     private final boolean[] plainRelu;
+    private final boolean[] relu;
     private final boolean[] softmax;
+    private final double[] l2;
+    private final boolean regularized;
     private final INDArray gradient;
     private final INDArray[] weightGradients;
     private final INDArray[] biasGradients;
+    private final INDArray[] biasGradientVectors;
     private final ILossFunction lossFunction;
     private final boolean softmaxCrossEntropy;
     private final double lossScale;
     private final BuiltInMetric[] metrics;
     private final boolean binaryAccuracy;
+    private final Random dropoutRandom;
+    private double clipNorm = Double.NaN;
+    private DynamicCustomOp[] clipNormOps;
+    private double clipValue = Double.NaN;
+    private DynamicCustomOp clipValueOp;
 
+    /** A network for {@code loss} ({@code null}: forward passes only, for predictions). */
     Network(Sequential model, Loss loss, BuiltInMetric[] metrics) {
         this.model = model;
         this.layerCount = model.layers().size();
+        this.layers = model.layers().toArray(new Layer[0]);
+        this.types = new Layer.Type[layerCount];
         this.outputWidth = model.outputWidth();
+        this.copyInput = layers[0].type() != Layer.Type.DENSE;
         this.weights = new INDArray[layerCount];
         this.biasVectors = new INDArray[layerCount];
+        this.movingMeans = new INDArray[layerCount];
+        this.movingVariances = new INDArray[layerCount];
         this.activations = new IActivation[layerCount];
         this.plainRelu = new boolean[layerCount];
+        this.relu = new boolean[layerCount];
         this.softmax = new boolean[layerCount];
+        this.l2 = new double[layerCount];
+        boolean anyL2 = false;
         for (int l = 0; l < layerCount; l++) {
-            weights[l] = model.weights(l);
-            // The fused ops take the bias as a vector: a view of the same parameters.
-            INDArray bias = model.bias(l);
-            biasVectors[l] = bias.reshape(bias.length());
+            Layer layer = layers[l];
+            types[l] = layer.type();
             activations[l] = model.activationFunction(l);
+            if (layer.paramCount() > 0) {
+                weights[l] = model.weights(l);
+                // The fused ops take the bias as a vector: a view of the same parameters.
+                INDArray bias = model.bias(l);
+                biasVectors[l] = bias.reshape(bias.length());
+            }
+            if (types[l] == Layer.Type.BATCH_NORM) {
+                weights[l] = model.weights(l).reshape(layer.channels());
+                movingMeans[l] = model.movingMean(l).reshape(layer.channels());
+                movingVariances[l] = model.movingVariance(l).reshape(layer.channels());
+            }
+            boolean hidden = l < layerCount - 1;
+            boolean isRelu = new ActivationReLU().equals(activations[l]);
             // Hidden layers only: the loss needs the output layer's pre-activations, which the fused op skips.
-            plainRelu[l] = l < layerCount - 1 && new ActivationReLU().equals(activations[l]);
+            plainRelu[l] = hidden && isRelu && types[l] == Layer.Type.DENSE;
+            relu[l] = hidden && isRelu && layer.hasKernel();
             softmax[l] = activations[l] instanceof ActivationSoftmax;
+            l2[l] = layer.l2();
+            anyL2 |= l2[l] != 0;
         }
+        this.regularized = anyL2;
         long count = model.paramCount();
         this.gradient = Nd4j.create(DataType.FLOAT, 1, count);
         INDArray flat = gradient.reshape(count);
         this.weightGradients = new INDArray[layerCount];
         this.biasGradients = new INDArray[layerCount];
+        this.biasGradientVectors = new INDArray[layerCount];
         long offset = 0;
         for (int l = 0; l < layerCount; l++) {
-            long in = weights[l].size(0);
-            long units = weights[l].size(1);
-            weightGradients[l] = flat.get(NDArrayIndex.interval(offset, offset + in * units)).reshape('c', in, units);
-            offset += in * units;
+            if (layers[l].paramCount() == 0) {
+                continue;
+            }
+            long w = layers[l].paramCount() - layers[l].channels();
+            long[] shape = types[l] == Layer.Type.BATCH_NORM ? new long[] {layers[l].channels()} : weights[l].shape();
+            weightGradients[l] = flat.get(NDArrayIndex.interval(offset, offset + w)).reshape('c', shape);
+            offset += w;
+            long units = layers[l].channels();
             biasGradients[l] = flat.get(NDArrayIndex.interval(offset, offset + units)).reshape('c', 1, units);
+            biasGradientVectors[l] = biasGradients[l].reshape(units);
             offset += units;
         }
-        this.lossFunction = loss.toNd4j();
-        this.softmaxCrossEntropy = loss == Loss.SOFTMAX_CROSS_ENTROPY && softmax[layerCount - 1];
-        this.lossScale = loss.perExampleScale(outputWidth);
+        this.lossFunction = loss == null ? null : loss.toNd4j();
+        this.softmaxCrossEntropy = loss == Loss.SOFTMAX_CROSS_ENTROPY && softmax[layerCount - 1]
+                && types[layerCount - 1] == Layer.Type.DENSE;
+        this.lossScale = loss == null ? 1 : loss.perExampleScale(outputWidth);
         this.metrics = metrics.clone();
         this.binaryAccuracy = loss == Loss.BINARY_CROSS_ENTROPY || outputWidth == 1;
+        this.dropoutRandom = model.dropoutRandom();
+    }
+
+    /**
+     * Gradient clipping before each step, as Keras's optimizer arguments: {@code clipNorm} (each variable's gradient
+     * scaled to norm at most {@code clipNorm}, libnd4j's {@code clipbynorm}) or {@code clipValue} (every value into
+     * {@code [-clipValue, clipValue]}, libnd4j's {@code clipbyvalue}). NaN: off.
+     */
+    void clipping(double clipNorm, double clipValue) {
+        this.clipNorm = clipNorm;
+        this.clipValue = clipValue;
+        this.clipNormOps = null;
+        this.clipValueOp = null;
+        if (!Double.isNaN(clipNorm)) {
+            List<DynamicCustomOp> ops = new ArrayList<>();
+            for (int l = 0; l < layerCount; l++) {
+                for (INDArray g : new INDArray[] {weightGradients[l], biasGradients[l]}) {
+                    if (g != null) {
+                        ops.add(DynamicCustomOp.builder("clipbynorm").addInputs(g).addOutputs(g)
+                                .addFloatingPointArguments(clipNorm).build());
+                    }
+                }
+            }
+            clipNormOps = ops.toArray(new DynamicCustomOp[0]);
+        }
+        if (!Double.isNaN(clipValue)) {
+            clipValueOp = DynamicCustomOp.builder("clipbyvalue").addInputs(gradient).addOutputs(gradient)
+                    .addFloatingPointArguments(-clipValue, clipValue).build();
+        }
     }
 
     /** The flat gradient of the last {@link #backward}, {@code [1, paramCount]}; the update after a step. */
@@ -124,14 +216,24 @@ final class Network {
     void trainStep(Frame f, INDArray x, INDArray y, INDArray w, INDArray lossOut, INDArray[] metricOut,
             OptimizerState opt, int epoch) {
         forward(f, x, true);
-        score(f, y, lossOut, metricOut);
+        score(f, y, w, lossOut, metricOut);
         if (w != null) {
-            lossOut.muli(w);
             for (INDArray m : metricOut) {
                 m.muli(w);
             }
         }
         backward(f, x, y, w);
+        if (Double.compare(opt.clipNorm(), clipNorm) != 0 || Double.compare(opt.clipValue(), clipValue) != 0) {
+            clipping(opt.clipNorm(), opt.clipValue()); // once per fit: the ops bind the gradient's views
+        }
+        if (clipNormOps != null) {
+            for (DynamicCustomOp op : clipNormOps) {
+                Nd4j.exec(op);
+            }
+        }
+        if (clipValueOp != null) {
+            Nd4j.exec(clipValueOp);
+        }
         opt.step(gradient, epoch);
         INDArray params = model.params();
         // params -= update as a BLAS axpy: half the cost of ND4J's subi op.
@@ -144,20 +246,69 @@ final class Network {
         score(f, y, lossOut, metricOut);
     }
 
+    /**
+     * Forward pass of the rows {@code x} ({@code [rows, inputWidth]}). In training, dropout draws masks and batch
+     * norm normalises with the batch's statistics and moves its moving ones; otherwise dropout is the identity and
+     * batch norm uses the moving statistics.
+     */
     void forward(Frame f, INDArray x, boolean training) {
-        INDArray in = x;
+        if (copyInput) {
+            f.inputRows.assign(x);
+        }
+        INDArray in = copyInput ? f.input : x;
         for (int l = 0; l < layerCount; l++) {
-            if (f.fusedRelu[l]) {
-                // ND4J's fused product, bias and ReLU: one op, and no pre-activations to keep (the backward pass
-                // masks by a > 0, which holds exactly where z > 0).
-                ReluLayer op = new ReluLayer(in, weights[l], biasVectors[l]);
-                op.addOutputArgument(f.a[l]);
-                Nd4j.exec(op);
-            } else {
-                // Also a ReLU layer the fused op refuses (a batch of one row, see FusedRelu): product and bias,
-                // then ReLU in place; the backward pass is the same.
-                Nd4j.exec(new XwPlusB(new INDArray[] {in, weights[l], biasVectors[l]}, f.z[l]));
-                activate(l, f.z[l], f.a[l], training);
+            switch (types[l]) {
+                case DENSE -> {
+                    if (f.fusedRelu[l]) {
+                        // ND4J's fused product, bias and ReLU: one op, and no pre-activations to keep (the backward
+                        // pass masks by a > 0, which holds exactly where z > 0).
+                        ReluLayer op = new ReluLayer(in, weights[l], biasVectors[l]);
+                        op.addOutputArgument(f.a[l]);
+                        Nd4j.exec(op);
+                    } else {
+                        // Also a ReLU layer the fused op refuses (a batch of one row, see FusedRelu): product
+                        // and bias, then ReLU in place; the backward pass is the same.
+                        Nd4j.exec(new XwPlusB(new INDArray[] {in, weights[l], biasVectors[l]}, f.z[l]));
+                        activate(l, f.z[l], f.a[l], training);
+                    }
+                }
+                case CONV2D -> {
+                    Nd4j.exec(f.forwardOps[l]);
+                    if (relu[l]) {
+                        Transforms.relu(f.a[l], false); // conv2d wrote into a: ReLU in place
+                    } else {
+                        activate(l, f.z[l], f.a[l], training);
+                    }
+                }
+                case MAX_POOL, AVG_POOL, GLOBAL_AVG_POOL -> Nd4j.exec(f.forwardOps[l]);
+                case FLATTEN -> { } // a[l] is a view of the input
+                case DROPOUT -> {
+                    double rate = layers[l].rate();
+                    if (training && rate > 0) {
+                        f.mask[l].assign(1.0);
+                        Nd4j.getExecutioner().exec(new DropOutInverted(f.mask[l], f.mask[l], 1.0 - rate),
+                                dropoutRandom);
+                        Nd4j.exec(new MulOp(in, f.mask[l], f.a[l]));
+                    } else {
+                        f.a[l].assign(in);
+                    }
+                }
+                case BATCH_NORM -> {
+                    if (training) {
+                        int[] dims = f.statDims[l];
+                        in.mean(f.batchMean[l], dims);
+                        Nd4j.getExecutioner().exec(new Variance(in, f.batchVariance[l], false, dims));
+                        Nd4j.exec(f.forwardOps[l]);
+                        // moving = moving * momentum + batch * (1 - momentum), as Keras.
+                        double m = layers[l].momentum();
+                        movingMeans[l].muli(m);
+                        Nd4j.exec(new Axpy(f.batchMean[l], movingMeans[l], movingMeans[l], 1 - m));
+                        movingVariances[l].muli(m);
+                        Nd4j.exec(new Axpy(f.batchVariance[l], movingVariances[l], movingVariances[l], 1 - m));
+                    } else {
+                        Nd4j.exec(f.inferenceOps[l]);
+                    }
+                }
             }
             in = f.a[l];
         }
@@ -165,6 +316,14 @@ final class Network {
 
     /** Per-example loss (Keras scale) and metrics of the last forward pass. Leaves the pre-activations intact. */
     void score(Frame f, INDArray y, INDArray lossOut, INDArray[] metricOut) {
+        score(f, y, null, lossOut, metricOut);
+    }
+
+    /**
+     * As {@link #score(Frame, INDArray, INDArray, INDArray[])}, each row's loss times its weight {@code w} (or
+     * unweighted) before the regularisation is added, which Keras does not weigh.
+     */
+    private void score(Frame f, INDArray y, INDArray w, INDArray lossOut, INDArray[] metricOut) {
         int last = layerCount - 1;
         if (softmaxCrossEntropy) {
             // ND4J's loss op, straight into lossOut: one op where LossMCXENT.computeScoreArray runs about eight and
@@ -177,6 +336,20 @@ final class Network {
             if (lossScale != 1.0) {
                 lossOut.muli(lossScale);
             }
+        }
+        if (w != null) {
+            lossOut.muli(w);
+        }
+        if (regularized) {
+            // Keras adds the regularisation losses to the batch loss: the same amount on every example's loss.
+            double penalty = 0;
+            for (int l = 0; l < layerCount; l++) {
+                if (l2[l] != 0) {
+                    Nd4j.getExecutioner().exec(new SquaredNorm(weights[l], f.squaredNorm));
+                    penalty += l2[l] * f.squaredNorm.getDouble(0);
+                }
+            }
+            lossOut.addi(penalty);
         }
         INDArray out = f.a[last];
         for (int k = 0; k < metrics.length; k++) {
@@ -234,20 +407,99 @@ final class Network {
         if (w != null) {
             delta.muliColumnVector(w); // the gradient of sum(w_i * loss_i) is w_i times row i's
         }
+        backwardFrom(f, x, delta);
+    }
+
+    /**
+     * The backward pass from {@code delta}, the gradient of the summed per-example losses with respect to the last
+     * layer's pre-activations, into {@link #gradient()} (scaled to the batch mean, plus the L2 terms).
+     */
+    void backwardFrom(Frame f, INDArray x, INDArray delta) {
+        int last = layerCount - 1;
         // ND4J's gradient is per example and summed; Keras minimises the batch mean. The backward pass is linear in
         // delta, so the weight and bias gemms apply the factor as their alpha instead of an op on delta.
         double scale = lossScale / f.rows;
         for (int l = last; l >= 0; l--) {
-            INDArray in = l == 0 ? x : f.a[l - 1];
-            Nd4j.gemm(in, delta, weightGradients[l], true, false, scale, 0.0);
-            // The column sums as a product with a row of ones: a BLAS call, where ND4J's sum along dimension 0
-            // is a slow strided reduction (0.3 ms for [128x256]).
-            Nd4j.gemm(f.ones, delta, biasGradients[l], false, false, scale, 0.0);
+            backwardLayer(f, x, l, delta, scale);
             if (l > 0) {
-                Nd4j.gemm(delta, weights[l], f.da[l - 1], false, true, 1.0, 0.0);
                 delta = activationBackprop(l - 1, f);
             }
         }
+    }
+
+    /**
+     * Layer {@code l}'s backward pass from {@code delta}, the gradient with respect to its pre-activations: its
+     * parameter gradients (times {@code scale}, plus the L2 term) and, for {@code l > 0}, the gradient with respect
+     * to its input into {@code f.da[l - 1]}.
+     */
+    private void backwardLayer(Frame f, INDArray x, int l, INDArray delta, double scale) {
+        INDArray in = l == 0 ? (copyInput ? f.input : x) : f.a[l - 1];
+        switch (types[l]) {
+            case DENSE -> {
+                Nd4j.gemm(in, delta, weightGradients[l], true, false, scale, 0.0);
+                // The column sums as a product with a row of ones: a BLAS call, where ND4J's sum along dimension
+                // 0 is a slow strided reduction (0.3 ms for [128x256]).
+                Nd4j.gemm(f.ones, delta, biasGradients[l], false, false, scale, 0.0);
+                if (l > 0) {
+                    Nd4j.gemm(delta, weights[l], f.da[l - 1], false, true, 1.0, 0.0);
+                }
+            }
+            case CONV2D, BATCH_NORM -> {
+                f.backwardOps[l].setInputArgument(f.backwardOps[l].numInputArguments() - 1, delta);
+                Nd4j.exec(f.backwardOps[l]);
+                weightGradients[l].muli(scale);
+                biasGradients[l].muli(scale);
+            }
+            case MAX_POOL, AVG_POOL, GLOBAL_AVG_POOL -> {
+                if (l > 0) {
+                    if (types[l] == Layer.Type.GLOBAL_AVG_POOL) {
+                        f.pooledDelta[l].assign(delta); // [rows, c] into the [rows, 1, 1, c] gradient
+                    } else {
+                        f.backwardOps[l].setInputArgument(1, delta);
+                    }
+                    Nd4j.exec(f.backwardOps[l]);
+                }
+            }
+            case FLATTEN -> {
+                if (l > 0 && delta != f.da[l]) {
+                    f.da[l].assign(delta); // da[l] is a view of da[l - 1]
+                }
+            }
+            case DROPOUT -> {
+                if (l > 0) {
+                    if (layers[l].rate() > 0) {
+                        Nd4j.exec(new MulOp(delta, f.mask[l], f.da[l - 1]));
+                    } else {
+                        f.da[l - 1].assign(delta);
+                    }
+                }
+            }
+        }
+        if (l2[l] != 0) {
+            // Keras's L2 kernel regulariser adds l2 * sum(W^2) to the loss: 2 * l2 * W to the gradient.
+            Nd4j.exec(new Axpy(weights[l], weightGradients[l], weightGradients[l], 2 * l2[l]));
+        }
+    }
+
+    /**
+     * Layer {@code l}'s backward pass alone (tests): {@code outputGradient} is the gradient with respect to its output;
+     * its parameter gradients (unscaled, as DL4J's layers give them) go to {@link #gradient()}'s views and the
+     * gradient with respect to its input to {@code f.da[l - 1]}, which is returned ({@code l > 0}).
+     */
+    INDArray layerBackward(Frame f, int l, INDArray outputGradient) {
+        f.da[l].assign(outputGradient);
+        backwardLayer(f, null, l, activationBackprop(l, f), 1.0);
+        return f.da[l - 1];
+    }
+
+    /** Layer {@code l}'s kernel gradient view (or batch norm's gamma's). */
+    INDArray weightGradient(int l) {
+        return weightGradients[l];
+    }
+
+    /** Layer {@code l}'s bias gradient view {@code [1, units]} (or batch norm's beta's). */
+    INDArray biasGradient(int l) {
+        return biasGradients[l];
     }
 
     /**
@@ -268,7 +520,10 @@ final class Network {
 
     /** The gradient with respect to layer {@code l}'s pre-activations, from {@code f.da[l]}. */
     private INDArray activationBackprop(int l, Frame f) {
-        if (plainRelu[l]) {
+        if (!layers[l].hasKernel()) {
+            return f.da[l]; // no activation
+        }
+        if (relu[l]) {
             // ReLU's derivative as a 0/1 mask of a > 0 (into z, unused by a fused layer), times the incoming gradient,
             // in place: two streaming ops, cheaper than ND4J's relu_bp op and without its fresh output array.
             Nd4j.getExecutioner().exec(new Step(f.a[l], f.z[l], 0.0));
@@ -278,15 +533,35 @@ final class Network {
         return activations[l].backprop(f.z[l], f.da[l]).getFirst();
     }
 
-    /** Buffers for one batch size. */
+    private static long[] batchShape(int rows, int[] shape) {
+        long[] s = new long[shape.length + 1];
+        s[0] = rows;
+        for (int i = 0; i < shape.length; i++) {
+            s[i + 1] = shape[i];
+        }
+        return s;
+    }
+
+    /** Buffers for one batch size, and the image layers' ops bound to them. */
     final class Frame {
 
         final int rows;
+        final INDArray input;
+        final INDArray inputRows;
+        final INDArray inputGradient;
         final INDArray[] z;
         final INDArray[] a;
         final INDArray[] da;
         /** Per layer: a ReLU hidden layer that runs ND4J's fused op for this batch size ({@link FusedRelu}). */
         final boolean[] fusedRelu;
+        final INDArray[] mask;
+        final INDArray[] batchMean;
+        final INDArray[] batchVariance;
+        final int[][] statDims;
+        final INDArray[] pooledDelta;
+        final DynamicCustomOp[] forwardOps;
+        final DynamicCustomOp[] inferenceOps;
+        final DynamicCustomOp[] backwardOps;
         final INDArray ones;
         final INDArray unitWeight;
         final INDArray outputDelta;
@@ -296,6 +571,7 @@ final class Network {
         final INDArray expected;
         final INDArray hits;
         final INDArray hitColumn;
+        final INDArray squaredNorm;
         // Argument arrays of the ArgMax ops, reused so that the batch loop does not allocate them.
         final INDArray[] argIn = new INDArray[1];
         final INDArray[] argPredicted;
@@ -303,16 +579,104 @@ final class Network {
 
         private Frame(int rows) {
             this.rows = rows;
+            if (copyInput) {
+                input = Nd4j.create(DataType.FLOAT, batchShape(rows, model.inputShape()));
+                inputRows = input.reshape('c', rows, model.inputWidth());
+                inputGradient = Nd4j.create(DataType.FLOAT, input.shape());
+            } else {
+                input = null;
+                inputRows = null;
+                inputGradient = null;
+            }
             z = new INDArray[layerCount];
             a = new INDArray[layerCount];
             da = new INDArray[layerCount];
+            mask = new INDArray[layerCount];
+            batchMean = new INDArray[layerCount];
+            batchVariance = new INDArray[layerCount];
+            statDims = new int[layerCount][];
+            pooledDelta = new INDArray[layerCount];
+            forwardOps = new DynamicCustomOp[layerCount];
+            inferenceOps = new DynamicCustomOp[layerCount];
+            backwardOps = new DynamicCustomOp[layerCount];
             fusedRelu = new boolean[layerCount];
             for (int l = 0; l < layerCount; l++) {
-                long units = weights[l].size(1);
-                fusedRelu[l] = plainRelu[l] && FusedRelu.accepts(rows, weights[l].size(0), units);
-                z[l] = Nd4j.create(DataType.FLOAT, rows, units);
-                a[l] = Nd4j.create(DataType.FLOAT, rows, units);
-                da[l] = Nd4j.create(DataType.FLOAT, rows, units);
+                Layer layer = layers[l];
+                INDArray in = l == 0 ? input : a[l - 1];
+                INDArray inGrad = l == 0 ? inputGradient : da[l - 1];
+                long[] shape = batchShape(rows, layer.outputShape());
+                if (types[l] == Layer.Type.FLATTEN) {
+                    a[l] = in.reshape('c', shape);
+                    da[l] = l == 0 ? Nd4j.create(DataType.FLOAT, shape) : inGrad.reshape('c', shape);
+                    z[l] = a[l];
+                    continue;
+                }
+                a[l] = Nd4j.create(DataType.FLOAT, shape);
+                da[l] = Nd4j.create(DataType.FLOAT, shape);
+                z[l] = layer.hasKernel() ? Nd4j.create(DataType.FLOAT, shape) : a[l];
+                int c = layer.channels();
+                if (types[l] == Layer.Type.DENSE) {
+                    fusedRelu[l] = plainRelu[l] && FusedRelu.accepts(rows, weights[l].size(0), c);
+                }
+                switch (types[l]) {
+                    case CONV2D -> {
+                        int[] args = layer.libnd4jWindowArguments();
+                        forwardOps[l] = DynamicCustomOp.builder("conv2d")
+                                .addInputs(in, weights[l], biasVectors[l]).addOutputs(relu[l] ? a[l] : z[l])
+                                .addIntegerArguments(args).build();
+                        backwardOps[l] = DynamicCustomOp.builder("conv2d_bp")
+                                .addInputs(in, weights[l], biasVectors[l], da[l])
+                                .addOutputs(inGrad, weightGradients[l], biasGradientVectors[l])
+                                .addIntegerArguments(args).build();
+                    }
+                    case MAX_POOL, AVG_POOL -> {
+                        String op = types[l] == Layer.Type.MAX_POOL ? "maxpool2d" : "avgpool2d";
+                        int[] args = layer.libnd4jWindowArguments();
+                        forwardOps[l] = DynamicCustomOp.builder(op).addInputs(in).addOutputs(a[l])
+                                .addIntegerArguments(args).build();
+                        if (l > 0) {
+                            backwardOps[l] = DynamicCustomOp.builder(op + "_bp").addInputs(in, da[l])
+                                    .addOutputs(inGrad).addIntegerArguments(args).build();
+                        }
+                    }
+                    case GLOBAL_AVG_POOL -> {
+                        int[] s = layer.inputShape();
+                        int[] args = {s[0], s[1], 1, 1, 0, 0, 1, 1, 0, 0, 1};
+                        INDArray pooled = a[l].reshape('c', rows, 1, 1, c);
+                        pooledDelta[l] = Nd4j.create(DataType.FLOAT, rows, 1, 1, c);
+                        forwardOps[l] = DynamicCustomOp.builder("avgpool2d").addInputs(in).addOutputs(pooled)
+                                .addIntegerArguments(args).build();
+                        if (l > 0) {
+                            backwardOps[l] = DynamicCustomOp.builder("avgpool2d_bp").addInputs(in, pooledDelta[l])
+                                    .addOutputs(inGrad).addIntegerArguments(args).build();
+                        }
+                    }
+                    case DROPOUT -> mask[l] = Nd4j.create(DataType.FLOAT, shape);
+                    case BATCH_NORM -> {
+                        int rank = shape.length;
+                        statDims[l] = new int[rank - 1];
+                        for (int d = 0; d < rank - 1; d++) {
+                            statDims[l][d] = d;
+                        }
+                        batchMean[l] = Nd4j.create(DataType.FLOAT, c);
+                        batchVariance[l] = Nd4j.create(DataType.FLOAT, c);
+                        double eps = layer.epsilon();
+                        forwardOps[l] = DynamicCustomOp.builder("batchnorm")
+                                .addInputs(in, batchMean[l], batchVariance[l], weights[l], biasVectors[l])
+                                .addOutputs(a[l]).addIntegerArguments(1, 1, rank - 1)
+                                .addFloatingPointArguments(eps).build();
+                        inferenceOps[l] = DynamicCustomOp.builder("batchnorm")
+                                .addInputs(in, movingMeans[l], movingVariances[l], weights[l], biasVectors[l])
+                                .addOutputs(a[l]).addIntegerArguments(1, 1, rank - 1)
+                                .addFloatingPointArguments(eps).build();
+                        backwardOps[l] = DynamicCustomOp.builder("batchnorm_bp")
+                                .addInputs(in, batchMean[l], batchVariance[l], weights[l], biasVectors[l], da[l])
+                                .addOutputs(inGrad, Nd4j.create(DataType.FLOAT, c), Nd4j.create(DataType.FLOAT, c),
+                                        weightGradients[l], biasGradientVectors[l])
+                                .addIntegerArguments(1, 1, rank - 1).addFloatingPointArguments(eps).build();
+                    }
+                    default -> { }
+                }
             }
             ones = Nd4j.ones(DataType.FLOAT, 1, rows);
             unitWeight = Nd4j.scalar(DataType.FLOAT, 1f);
@@ -323,6 +687,7 @@ final class Network {
             expected = Nd4j.create(DataType.INT64, rows);
             hits = Nd4j.create(DataType.BOOL, rows);
             hitColumn = hits.reshape(rows, 1);
+            squaredNorm = Nd4j.scalar(DataType.FLOAT, 0f);
             argPredicted = new INDArray[] {predicted};
             argExpected = new INDArray[] {expected};
         }

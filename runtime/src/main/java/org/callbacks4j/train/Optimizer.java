@@ -21,4 +21,17 @@ public interface Optimizer {
 
     /** A new ND4J updater configuration with these settings. */
     IUpdater toNd4j();
+
+    /**
+     * Keras's {@code clipnorm}: before each step, each variable's gradient (a layer's kernel, its bias, ...) is scaled
+     * down to this L2 norm if it is longer; NaN (the default) for none.
+     */
+    default double clipNorm() {
+        return Double.NaN;
+    }
+
+    /** Keras's {@code clipvalue}: before each step, every gradient value is clipped into {@code [-v, v]}; NaN: none. */
+    default double clipValue() {
+        return Double.NaN;
+    }
 }

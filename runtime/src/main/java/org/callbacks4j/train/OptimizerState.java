@@ -27,11 +27,15 @@ public final class OptimizerState {
     private final INDArray state;
     private final GradientUpdater<?> updater;
     private final AdamStep adam;
+    private final double clipNorm;
+    private final double clipValue;
     private long iterations;
     private int epoch;
 
     OptimizerState(Optimizer optimizer, long paramCount) {
         this.optimizer = optimizer.name();
+        this.clipNorm = optimizer.clipNorm();
+        this.clipValue = optimizer.clipValue();
         this.config = Objects.requireNonNull(optimizer.toNd4j(), "Optimizer.toNd4j()");
         long size = config.stateSize(paramCount);
         if (size == 0) {
@@ -118,6 +122,16 @@ public final class OptimizerState {
             throw new UnsupportedOperationException(optimizer + " has no learning rate to set");
         }
         config.setLrAndSchedule(learningRate, null);
+    }
+
+    /** The optimizer's {@link Optimizer#clipNorm()}, applied by the network before {@link #step}. */
+    double clipNorm() {
+        return clipNorm;
+    }
+
+    /** The optimizer's {@link Optimizer#clipValue()}, applied by the network before {@link #step}. */
+    double clipValue() {
+        return clipValue;
     }
 
     /**

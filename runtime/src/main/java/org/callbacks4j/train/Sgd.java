@@ -17,7 +17,10 @@ public final class Sgd implements Optimizer {
     private final double momentum;
     private final boolean nesterov;
 
-    private Sgd(double learningRate, double momentum, boolean nesterov) {
+    private final Clipping clip;
+
+    private Sgd(double learningRate, double momentum, boolean nesterov, Clipping clip) {
+        this.clip = clip;
         this.learningRate = Optimizers.checkLearningRate("Sgd", learningRate);
         this.momentum = Optimizers.checkUnit("Sgd", "momentum", momentum);
         this.nesterov = nesterov;
@@ -25,12 +28,12 @@ public final class Sgd implements Optimizer {
 
     /** Plain SGD with learning rate {@code learningRate} (Keras's default is 0.01). */
     public static Sgd lr(double learningRate) {
-        return new Sgd(learningRate, 0, false);
+        return new Sgd(learningRate, 0, false, Clipping.NONE);
     }
 
     /** Momentum in [0, 1) (Keras {@code momentum}); 0 is plain SGD. */
     public Sgd momentum(double momentum) {
-        return new Sgd(learningRate, momentum, nesterov);
+        return new Sgd(learningRate, momentum, nesterov, clip);
     }
 
     /**
@@ -43,7 +46,7 @@ public final class Sgd implements Optimizer {
             throw new IllegalStateException(
                     "Nesterov momentum needs a momentum; call e.g. Sgd.lr(0.01).momentum(0.9).nesterov()");
         }
-        return new Sgd(learningRate, momentum, true);
+        return new Sgd(learningRate, momentum, true, clip);
     }
 
     @Override
@@ -72,9 +75,37 @@ public final class Sgd implements Optimizer {
         return nesterov ? new Nesterovs(learningRate, momentum) : new MomentumUpdater.Config(learningRate, momentum);
     }
 
+    /**
+     * Clips each variable's gradient to L2 norm {@code clipNorm} before each step (Keras {@code clipnorm}).
+     *
+     * @throws IllegalArgumentException if {@code clipNorm} is not positive, or clipValue is set (Keras allows one)
+     */
+    public Sgd clipNorm(double clipNorm) {
+        return new Sgd(learningRate, momentum, nesterov, clip.withNorm("Sgd", clipNorm));
+    }
+
+    /**
+     * Clips every gradient value into {@code [-clipValue, clipValue]} before each step (Keras {@code clipvalue}).
+     *
+     * @throws IllegalArgumentException if {@code clipValue} is not positive, or clipNorm is set (Keras allows one)
+     */
+    public Sgd clipValue(double clipValue) {
+        return new Sgd(learningRate, momentum, nesterov, clip.withValue("Sgd", clipValue));
+    }
+
+    @Override
+    public double clipNorm() {
+        return clip.norm();
+    }
+
+    @Override
+    public double clipValue() {
+        return clip.value();
+    }
+
     @Override
     public String toString() {
         return "Sgd(lr=" + learningRate + (momentum == 0 ? "" : ", momentum=" + momentum)
-                + (nesterov ? ", nesterov" : "") + ")";
+                + (nesterov ? ", nesterov" : "") + clip + ")";
     }
 }

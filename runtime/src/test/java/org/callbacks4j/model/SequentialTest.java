@@ -103,8 +103,8 @@ class SequentialTest {
     void summaryListsLayersShapesAndCounts() {
         String s = model(1).summary();
         assertThat(s).contains("Model: \"sequential\"");
-        assertThat(s).containsMatch("dense \\(Dense\\)\\s+\\(None, 128\\)\\s+relu\\s+8,320");
-        assertThat(s).containsMatch("dense_1 \\(Dense\\)\\s+\\(None, 10\\)\\s+softmax\\s+1,290");
+        assertThat(s).containsMatch("dense \\(Dense\\)\\s+\\(None, 128\\)\\s+8,320");
+        assertThat(s).containsMatch("dense_1 \\(Dense\\)\\s+\\(None, 10\\)\\s+1,290");
         assertThat(s).contains("Total params: 9,610 (37.54 KB)");
     }
 }

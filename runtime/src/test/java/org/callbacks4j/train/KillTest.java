@@ -25,6 +25,8 @@ import org.callbacks4j.internal.train.Backups;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Crash survival end to end, with real kills: a child JVM ({@link KillTestChild}) trains with
@@ -81,9 +83,10 @@ class KillTest {
         }
     }
 
-    @Test
-    void killedAtRandomMomentsAndRestartedUntilDoneEndsExactlyAsAnUninterruptedRun() throws Exception {
-        killAndRestart(null);
+    @ParameterizedTest
+    @ValueSource(strings = {"dense", "cnn"})
+    void killedAtRandomMomentsAndRestartedUntilDoneEndsExactlyAsAnUninterruptedRun(String model) throws Exception {
+        killAndRestart(model, null);
     }
 
     /**
@@ -97,11 +100,14 @@ class KillTest {
         int at = Dataset.splitPoint(all.size(), 0.2);
         StreamingFitTest.npy(data, "train", all.rows(0, at), true);
         StreamingFitTest.npy(data, "validation", all.rows(at, all.size()), true);
-        killAndRestart(data);
+        killAndRestart("dense", data);
     }
 
-    /** Kills children at random moments until the run is done; {@code data}: the streamed files, or null. */
-    private void killAndRestart(Path data) throws Exception {
+    /**
+     * Kills children training {@code model} at random moments until the run is done; {@code data}: the streamed
+     * files, or null.
+     */
+    private void killAndRestart(String model, Path data) throws Exception {
         KillTest.data = data;
         long seed = Long.getLong("callbacks4j.killSeed", new SecureRandom().nextLong());
         String replay = "seed " + seed + " (replay: -Dcallbacks4j.killSeed=" + seed + ")";
@@ -111,7 +117,7 @@ class KillTest {
         log.add(replay);
 
         Path reference = dir.resolve("reference");
-        Child first = Child.start(reference, "none", 0);
+        Child first = Child.start(model, reference, "none", 0);
         assertWithMessage("reference run did not finish: %s", first.output()).that(first.awaitDone()).isTrue();
 
         Path run = dir.resolve("run");
@@ -121,7 +127,7 @@ class KillTest {
         int inCheckpointWrite = 0;
         boolean finished = false;
         for (Plan plan : plans(random)) {
-            Child child = Child.start(run, plan.pauseKind(), plan.count());
+            Child child = Child.start(model, run, plan.pauseKind(), plan.count());
             boolean killed = child.kill(plan);
             log.add(plan + (killed ? "" : ": the run finished first") + "; last line: " + child.lastProgress());
             if (!killed) {
@@ -138,7 +144,7 @@ class KillTest {
             assertIntact(run, String.join("\n", log));
         }
         if (!finished) {
-            Child last = Child.start(run, "none", 0);
+            Child last = Child.start(model, run, "none", 0);
             assertWithMessage("%s\nfinal run did not finish: %s", log, last.output()).that(last.awaitDone()).isTrue();
             log.add("restarted until done");
         }
@@ -187,10 +193,10 @@ class KillTest {
      * from its backup: the end result must still equal the uninterrupted run's.
      */
     private static String secondProcessIsRefusedWhileTheFirstRuns(Path run) throws Exception {
-        Child first = Child.start(run, "backup", 1, TimeUnit.SECONDS.toMillis(CHILD_TIMEOUT_SECONDS));
+        Child first = Child.start("dense", run, "backup", 1, TimeUnit.SECONDS.toMillis(CHILD_TIMEOUT_SECONDS));
         assertWithMessage("the first child did not reach its first backup write: %s", first.output())
                 .that(first.awaitLine("writing backup ")).isTrue();
-        Child second = Child.start(run, "none", 0);
+        Child second = Child.start("dense", run, "none", 0);
         String output = second.awaitEnd();
         assertWithMessage("second process on the run folder").that(output)
                 .contains("is in use by another fit: process " + first.pid() + " on ");
@@ -306,14 +312,16 @@ class KillTest {
             reader.start();
         }
 
-        static Child start(Path root, String pauseKind, int pauseFrom) throws IOException {
-            return start(root, pauseKind, pauseFrom, PAUSE_MILLIS);
+        static Child start(String model, Path root, String pauseKind, int pauseFrom) throws IOException {
+            return start(model, root, pauseKind, pauseFrom, PAUSE_MILLIS);
         }
 
-        static Child start(Path root, String pauseKind, int pauseFrom, long pauseMillis) throws IOException {
+        static Child start(String model, Path root, String pauseKind, int pauseFrom, long pauseMillis)
+                throws IOException {
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
             ProcessBuilder builder = new ProcessBuilder(java.toString(), "-XX:+UseSerialGC",
-                    "-XX:TieredStopAtLevel=1", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                    "-XX:TieredStopAtLevel=1", "-Xmx512m", "-Dcallbacks4j.resume.model=" + model,
+                    "-cp", System.getProperty("java.class.path"),
                     KillTestChild.class.getName(), root.toString(), Integer.toString(EPOCHS),
                     Integer.toString(BACKUP_FREQ), pauseKind, Integer.toString(pauseFrom),
                     Long.toString(pauseMillis), data == null ? "-" : data.toString()).redirectErrorStream(true);

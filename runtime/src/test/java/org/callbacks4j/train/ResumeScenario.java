@@ -26,8 +26,33 @@ public final class ResumeScenario {
 
     private ResumeScenario() {}
 
+    /**
+     * Which model the scenario trains: {@code dense} (6-16-3), or {@code cnn}, a small CNN with batch norm and dropout
+     * over the same rows seen as 2x3x1 images, whose resume must also restore the moving statistics and the dropout
+     * generator. The system property {@code callbacks4j.resume.model} (the kill test's child) or {@link #use} (tests
+     * on the calling thread) choose.
+     */
+    private static final ThreadLocal<String> VARIANT =
+            ThreadLocal.withInitial(() -> System.getProperty("callbacks4j.resume.model", "dense"));
+
+    /** Trains {@code variant} ({@code dense} or {@code cnn}) on this thread from now on; null: back to the default. */
+    static void use(String variant) {
+        if (variant == null) {
+            VARIANT.remove();
+        } else {
+            VARIANT.set(variant);
+        }
+    }
+
     static Sequential model() {
-        return Sequential.input(6).dense(16, Activation.RELU).dense(3, Activation.SOFTMAX).seed(3).build();
+        return switch (VARIANT.get()) {
+            case "dense" -> Sequential.input(6).dense(16, Activation.RELU).dense(3, Activation.SOFTMAX).seed(3).build();
+            case "cnn" -> Sequential.input(2, 3, 1).conv2d(8, 2, 1, "same", Activation.RELU).batchNorm()
+                    .dropout(0.25).flatten().dense(16, Activation.RELU).dropout(0.1).dense(3, Activation.SOFTMAX)
+                    .seed(3).build();
+            default -> throw new IllegalArgumentException("callbacks4j.resume.model " + VARIANT.get()
+                    + " is not dense or cnn");
+        };
     }
 
     static Trainer trainer() {
@@ -67,7 +92,7 @@ public final class ResumeScenario {
 
     private static String[] result(Sequential model, History history) {
         StringBuilder params = new StringBuilder();
-        for (float p : model.params().toFloatVector()) {
+        for (float p : model.paramsAndState().toFloatVector()) {
             params.append(Integer.toHexString(Float.floatToRawIntBits(p))).append('\n');
         }
         return new String[] {params.toString(), historyText(history.epochs(), history.asMap())
@@ -91,7 +116,7 @@ public final class ResumeScenario {
         static Outcome of(Sequential model, History history, Path root) throws IOException {
             Path validation = root.resolve("tb/validation");
             boolean validated = Files.isDirectory(validation);
-            return new Outcome(model.params().toFloatVector(), history.epochs(), history.asMap(),
+            return new Outcome(model.paramsAndState().toFloatVector(), history.epochs(), history.asMap(),
                     history.stoppedBy().orElse(null), history.earlyStopping(), files(root),
                     EventFiles.scalars(root.resolve("tb/train")), EventFiles.fileCount(root.resolve("tb/train")),
                     validated ? EventFiles.scalars(validation) : List.of(),

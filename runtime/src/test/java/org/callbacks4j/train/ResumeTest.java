@@ -30,7 +30,7 @@ class ResumeTest {
     @TempDir
     Path dir;
 
-    private ResumeScenario.Outcome uninterrupted(int backupFreq, int patience) throws IOException {
+    ResumeScenario.Outcome uninterrupted(int backupFreq, int patience) throws IOException {
         Path root = dir.resolve("reference");
         return ResumeScenario.train(root, EPOCHS, new BackupTraining(root, backupFreq, patience));
     }
@@ -45,7 +45,7 @@ class ResumeTest {
         return ResumeScenario.train(root, EPOCHS, new BackupTraining(root, backupFreq, patience));
     }
 
-    private static void assertSameRun(ResumeScenario.Outcome actual, ResumeScenario.Outcome expected) {
+    static void assertSameRun(ResumeScenario.Outcome actual, ResumeScenario.Outcome expected) {
         assertWithMessage("History").that(actual.historyText()).isEqualTo(expected.historyText());
         assertThat(actual.params()).isEqualTo(expected.params());
         assertThat(actual.stoppedBy()).isEqualTo(expected.stoppedBy());
@@ -129,14 +129,14 @@ class ResumeTest {
     }
 
     /** A crashed run under {@code root}, leaving its backups, CSV and event files; returns the files' bytes. */
-    private Map<String, byte[]> crashed(Path root) throws IOException {
+    Map<String, byte[]> crashed(Path root) throws IOException {
         BackupTraining crashing = new BackupTraining(root, 4, 50).crashAt(2, 6);
         assertThrows(BackupTraining.Crash.class, () -> ResumeScenario.train(root, EPOCHS, crashing));
         return ResumeScenario.Outcome.files(root);
     }
 
     /** Refuses to resume: the message, after checking that nothing was trained, written or deleted. */
-    private String refused(Path root, Map<String, byte[]> before, Sequential model, Dataset data, Fit fit)
+    String refused(Path root, Map<String, byte[]> before, Sequential model, Dataset data, Fit fit)
             throws IOException {
         INDArray params = model.params().dup();
         IllegalStateException e = assertThrows(IllegalStateException.class,

@@ -18,6 +18,7 @@ import org.callbacks4j.model.Activation;
 import org.callbacks4j.model.Sequential;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Fits on streamed sources: a memory-mapped file trains exactly as the same values in memory; gzipped files train
@@ -284,6 +285,24 @@ class StreamingFitTest {
                 () -> sgd.fit(model(), DATA, fit.sampleWeight(new float[5])));
         assertThat(e.getMessage()).contains("sampleWeight has 5 weights but the training data has 240 rows");
         assertThrows(IllegalArgumentException.class, () -> fit.sampleWeight(twos).classWeight(Map.of(0, 2.0)));
+    }
+
+    /** Keras weighs each row's loss, then adds the regularisation once: {@code sum(w_i * loss_i) / rows + penalty}. */
+    @Test
+    void sampleWeightLeavesTheL2PenaltyUnweighted() {
+        Fit fit = Fit.epochs(1).batchSize(DATA.size()).shuffle(false).verbose(0);
+        float[] twos = new float[DATA.size()];
+        java.util.Arrays.fill(twos, 2f);
+        Sequential plainModel = Sequential.input(6).dense(3, Activation.SOFTMAX).l2(0.1).seed(3).build();
+        Sequential weightedModel = Sequential.input(6).dense(3, Activation.SOFTMAX).l2(0.1).seed(3).build();
+        INDArray kernel = plainModel.weights(0);
+        double penalty = 0.1 * kernel.mul(kernel).sumNumber().doubleValue();
+        assertThat(penalty).isGreaterThan(0.05); // large enough to tell weighted from unweighted
+        History plain = trainer().fit(plainModel, DATA, fit);
+        History weighted = trainer().fit(weightedModel, DATA, fit.sampleWeight(twos));
+        // Epoch 0's one batch is scored with the initial weights: plain = L + P, weighted = 2 L + P.
+        double dataLoss = plain.get("loss").get(0) - penalty;
+        assertThat(weighted.get("loss").get(0)).isWithin(1e-4).of(2 * dataLoss + penalty);
     }
 
     private static Dataset classRows(Dataset data, int c) {

@@ -7,9 +7,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The one seam through which policies touch a model's weights (Keras {@code get_weights} / {@code set_weights}):
- * the flat parameter vector. Tests use a fake; the trainer's {@link Sequential} is adapted by {@link #of}, and a
- * trainer whose model is not a {@link Sequential} (callbacks4j-dl4j's DL4J networks) gives its context a
- * {@link Source}.
+ * one flat vector, for a {@link Sequential} its parameters followed by its non-trainable state (batch norm's moving
+ * statistics), as Keras's {@code get_weights} returns both. Tests use a fake; the trainer's {@link Sequential} is
+ * adapted by {@link #of}, and a trainer whose model is not a {@link Sequential} (callbacks4j-dl4j's DL4J networks)
+ * gives its context a {@link Source}.
  */
 public interface ModelWeights {
 
@@ -47,12 +48,12 @@ public interface ModelWeights {
         return new ModelWeights() {
             @Override
             public INDArray params() {
-                return model.params();
+                return model.paramsAndState();
             }
 
             @Override
             public void setParams(INDArray params) {
-                model.setParams(params);
+                model.setParamsAndState(params);
             }
         };
     }
