@@ -9,7 +9,8 @@ import java.io.IOException;
  * {@code DataSetIterator}). Files are read while training, one batch ahead on a background thread, so a file larger
  * than the heap trains with a bounded heap.
  *
- * <p>Every row has {@link #featureWidth()} features (flat, C order: an image model reshapes them itself) and
+ * <p>Every row has {@link #featureWidth()} features (flat, C order; a model built with
+ * {@code Sequential.input(height, width, channels)} reads a row as a channels-last image) and
  * {@link #labelWidth()} label values (one-hot rows for class labels). Before training, the trainer reads every row
  * once to check it (widths, labels in range, no NaN or infinity) and to fingerprint the data for backups.
  *

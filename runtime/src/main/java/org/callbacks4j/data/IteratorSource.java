@@ -10,9 +10,10 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 /**
  * An ND4J {@link DataSetIterator} (DL4J's iterators, DataVec record readers, your own) as a source: its data sets are
- * re-batched to the fit's batch size, features flattened per row in C order (an image model reshapes them itself),
- * labels used as they are. The iterator's pre-processor applies. Not thread-safe: train with one iterator per source,
- * and a different one for validation.
+ * re-batched to the fit's batch size, features flattened per row in C order (DL4J's image iterators hold
+ * {@code [n, c, h, w]}: rows fit a one-channel {@code Sequential.input(h, w, 1)}; permute several channels to
+ * {@code [n, h, w, c]} in a pre-processor), labels used as they are. The iterator's pre-processor applies. Not
+ * thread-safe: train with one iterator per source, and a different one for validation.
  *
  * <p>Read in order each epoch ({@code reset()}, so the iterator must support it) and shuffled through a buffer of
  * {@link #shuffleBuffer()} rows. The iterator is walked once when the source is made, to count its rows.
