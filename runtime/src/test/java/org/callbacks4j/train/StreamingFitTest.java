@@ -79,6 +79,40 @@ class StreamingFitTest {
         assertThat(streamed[0].asMap()).isEqualTo(memory[0].asMap());
     }
 
+    /**
+     * A CNN reads each row as a channels-last image: an image file ({@code [n, 4, 4, 1]} .npy, flattened in C order)
+     * trains a conv / batch-norm / dropout network to the same bits as the same rows in memory, weighted too.
+     */
+    @Test
+    void aCnnTrainsOnAnImageFileBitIdenticallyToTheSameRowsInMemory() throws IOException {
+        Dataset images = Blobs.classification(120, 16, 3, 5);
+        float[] x = images.features().reshape(images.features().length()).toFloatVector();
+        long[] classes = new long[images.size()];
+        float[][] y = images.labels().toFloatMatrix();
+        for (int i = 0; i < y.length; i++) {
+            classes[i] = y[i][1] == 1f ? 1 : y[i][2] == 1f ? 2 : 0;
+        }
+        NpySource file = NpySource.classification(
+                DataFiles.npy(dir.resolve("img-x.npy"), "<f4", DataFiles.floats(x), false, 120, 4, 4, 1),
+                DataFiles.npy(dir.resolve("img-y.npy"), "<i8", DataFiles.longs(classes), false, 120), 3);
+        assertThat(file.featureWidth()).isEqualTo(16);
+        Fit plain = Fit.epochs(3).batchSize(16).seed(7).verbose(0);
+        // In memory: batch views of the Dataset, or (weighted) its rows streamed with their weights.
+        for (Fit fit : new Fit[] {plain, plain.classWeight(Map.of(1, 2.0))}) {
+            float[][] params = new float[2][];
+            History[] histories = new History[2];
+            BatchSource[] sources = {images, file};
+            for (int i = 0; i < 2; i++) {
+                Sequential cnn = Sequential.input(4, 4, 1).conv2d(4, 3, 1, "same", Activation.RELU).batchNorm()
+                        .maxPool(2).flatten().dropout(0.25).dense(3, Activation.SOFTMAX).seed(9).build();
+                histories[i] = trainer().fit(cnn, sources[i], fit);
+                params[i] = cnn.params().toFloatVector();
+            }
+            assertThat(params[1]).isEqualTo(params[0]);
+            assertThat(histories[1].asMap()).isEqualTo(histories[0].asMap());
+        }
+    }
+
     /** Unshuffled, every source hands out the rows in file order: CSV and an iterator train as the Dataset does. */
     @Test
     void csvAndIteratorSourcesTrainInOrderBitIdenticallyToTheDataset() throws IOException {
