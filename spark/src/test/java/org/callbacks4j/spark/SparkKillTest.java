@@ -26,9 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  * A Spark driver killed with SIGKILL resumes from {@code @BackupAndRestore} bit-identically, for the same
  * partitioning. A child JVM ({@link SparkKillTestChild}) is the driver: Spark {@code local[2]}, digits in 3
  * partitions, a backup every 2 rounds. It is killed ({@link Process#destroyForcibly()}: SIGKILL, no shutdown hook
- * runs, Spark's context is not stopped) twice: once shortly after a random round, when it has written at least one
- * backup after training began; once inside a backup write (between the temporary file and its rename). Each time a
- * new driver is started on the same folder, and the last one runs to the end. Final parameters, optimizer state
+ * runs, Spark's context is not stopped) three times: shortly after a random round, when it has written at least one
+ * backup after training began; at a random moment after its start (in the JVM's or Spark's start, the restore, a
+ * round or a write); inside a backup write (between the temporary file and its rename). Each time a new driver is
+ * started on the same folder, and the last one runs to the end. Final parameters, optimizer state
  * (moments, step count, learning rate, which {@code @ReduceLrOnPlateau} changes), History and the CSV must equal an
  * uninterrupted driver's bit for bit; each restarted driver must resume where the backup was taken, not at round 0.
  *
@@ -73,21 +74,36 @@ class SparkKillTest {
                 .that(first.backupsAfterTrainingBegan()).isAtLeast(1);
         assertIntact(run, log);
 
-        // 2. A new driver resumes, and is killed inside its 1st to 3rd backup write.
+        int reached = lastRound(first, -1);
+
+        // 2. A new driver is killed at a random moment 1 to 9 s after its start: starting the JVM or Spark, restoring
+        // the backup, in a round or in a write.
+        int millis = 1000 + random.nextInt(8000);
+        Child second = Child.start(run, "none", 0);
+        second.killAfter(millis);
+        log.add("second driver killed " + millis + " ms after its start; its rounds " + second.rounds());
+        assertIntact(run, log);
+        if (!second.rounds().isEmpty()) {
+            assertResumed(second, reached, log);
+        }
+        reached = lastRound(second, reached);
+
+        // 3. A new driver resumes, and is killed inside its 1st to 3rd backup write.
         int write = 1 + random.nextInt(3);
-        Child second = Child.start(run, "backup", write);
-        second.killInBackupWrite(write);
-        log.add("second driver killed inside its backup write " + write + "; its rounds " + second.rounds());
+        Child third = Child.start(run, "backup", write);
+        third.killInBackupWrite(write);
+        log.add("third driver killed inside its backup write " + write + "; its rounds " + third.rounds());
         assertWithMessage("%s\na temporary backup file (the kill landed inside the write)", log)
                 .that(temporaries(run.resolve("backup"))).isNotEmpty();
         assertIntact(run, log);
-        assertResumed(second, first, log);
+        assertResumed(third, reached, log);
+        reached = lastRound(third, reached);
 
-        // 3. A third driver resumes and runs to the end.
+        // 4. A last driver resumes and runs to the end.
         Child last = Child.start(run, "none", 0);
         assertWithMessage("%s\nfinal run did not finish: %s", log, last.output()).that(last.awaitDone()).isTrue();
-        log.add("third driver ran to the end; its rounds " + last.rounds());
-        assertResumed(last, second, log);
+        log.add("last driver ran to the end; its rounds " + last.rounds());
+        assertResumed(last, reached, log);
         String context = String.join("\n", log);
         System.out.println(context);
 
@@ -105,17 +121,22 @@ class SparkKillTest {
     }
 
     /**
-     * {@code restarted} continued from a backup of {@code killed}: its first round is neither round 0 nor later than
-     * the round after the last one {@code killed} reached.
+     * {@code restarted} continued from a backup: its first round is neither round 0 nor later than the round after
+     * {@code reached}, the last round a killed driver printed.
      */
-    private static void assertResumed(Child restarted, Child killed, List<String> log) {
+    private static void assertResumed(Child restarted, int reached, List<String> log) {
         assertWithMessage("%s\nrounds of the restarted driver", log).that(restarted.rounds()).isNotEmpty();
         int firstRound = index(restarted.rounds().get(0));
         assertWithMessage("%s\nthe restarted driver's first round (epoch x 5 + round)", log).that(firstRound)
                 .isGreaterThan(0);
-        List<String> before = killed.rounds();
         assertWithMessage("%s\nthe restarted driver's first round (epoch x 5 + round)", log).that(firstRound)
-                .isAtMost(index(before.get(before.size() - 1)) + 1);
+                .isAtMost(reached + 1);
+    }
+
+    /** The index of the last round {@code child} printed, or {@code before} if none is later. */
+    private static int lastRound(Child child, int before) {
+        List<String> rounds = child.rounds();
+        return rounds.isEmpty() ? before : Math.max(before, index(rounds.get(rounds.size() - 1)));
     }
 
     /** "round e/r" as e x 5 + r. */
@@ -159,14 +180,16 @@ class SparkKillTest {
     private static final class Child {
 
         private final Process process;
+        private final Thread reader;
         private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         private final List<String> seen = Collections.synchronizedList(new ArrayList<>());
         private final List<String> rounds = Collections.synchronizedList(new ArrayList<>());
+        private final long started = System.nanoTime();
         private volatile int backupsAfterTrainingBegan;
 
         private Child(Process process) {
             this.process = process;
-            Thread reader = new Thread(() -> {
+            reader = new Thread(() -> {
                 try (BufferedReader out = new BufferedReader(
                         new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line; (line = out.readLine()) != null; ) {
@@ -215,6 +238,7 @@ class SparkKillTest {
                 return false;
             }
             process.waitFor(30, TimeUnit.SECONDS);
+            reader.join(TimeUnit.SECONDS.toMillis(30));
             return true;
         }
 
@@ -223,6 +247,18 @@ class SparkKillTest {
             int[] seenRounds = {0};
             awaitOrFail(l -> l.startsWith("round ") && ++seenRounds[0] == count, "round " + count);
             Thread.sleep(delayMillis);
+            killNow();
+        }
+
+        /** SIGKILL {@code millis} after the start; fails if the driver ends before. */
+        void killAfter(long millis) throws InterruptedException {
+            long at = started + TimeUnit.MILLISECONDS.toNanos(millis);
+            while (System.nanoTime() < at) {
+                String line = lines.poll(Math.max(1, at - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if ("<eof>".equals(line) || "done".equals(line)) {
+                    throw new AssertionError("the driver ended before its kill at " + millis + " ms: " + output());
+                }
+            }
             killNow();
         }
 
@@ -236,6 +272,8 @@ class SparkKillTest {
         private void killNow() throws InterruptedException {
             process.destroyForcibly(); // SIGKILL on Unix: no shutdown hook, no finally block runs
             assertWithMessage("the killed driver ended").that(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            reader.join(TimeUnit.SECONDS.toMillis(30)); // every line it printed before it died is read
+
         }
 
         private void awaitOrFail(java.util.function.Predicate<String> wanted, String what)
