@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The fit must run its tasks in two executor JVMs, neither the driver, and end bit for bit as the same fit with the
  * same partitioning in {@code local[2,4]} ({@link LocalSpark}, threads of this JVM).
  *
- * <p>Part of {@code mvn verify} (35 to 75 s on the shared 2-core machine, mostly starting three JVMs); tagged
+ * <p>Part of {@code mvn verify} (45 to 80 s on the shared 2-core machine, mostly starting three JVMs); tagged
  * {@code cluster}: skip it with {@code -DexcludedGroups=cluster}.
  */
 @Tag("cluster")
@@ -42,6 +42,8 @@ class LocalClusterTest {
                 .redirectOutput(out.resolve("driver.log").toFile());
         builder.environment().put("SPARK_HOME", home.toString());
         builder.environment().put("SPARK_SCALA_VERSION", "2.13");
+        // Master, Workers and executors on the loopback interface only (as the driver: spark.driver.host).
+        builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         Process driver = builder.start();
         boolean ended = driver.waitFor(300, TimeUnit.SECONDS);
         if (!ended) {
