@@ -19,10 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@link LocalClusterDriver}); the test gives it what a Spark distribution would: {@code SPARK_HOME}, here a folder
  * with an empty {@code jars/} (the Worker builds the executor's class path from {@code SPARK_HOME/jars/*} and
  * {@code spark.executor.extraClassPath}, which holds the test class path), and {@code SPARK_SCALA_VERSION}.
- * The fit must run its tasks in two executor JVMs, neither the driver, and end bit for bit as the same fit with the
- * same partitioning in {@code local[2,4]} ({@link LocalSpark}, threads of this JVM).
+ * The fit must run its tasks in two executor JVMs, neither the driver; one of them is killed with SIGKILL after round
+ * 2, with whatever it held (cached partitions, broadcast blocks), and Spark must see it removed; the fit must still
+ * end bit for bit as the same undisturbed fit with the same partitioning in {@code local[2,4]} ({@link LocalSpark},
+ * threads of this JVM).
  *
- * <p>Part of {@code mvn verify} (45 to 80 s on the shared 2-core machine, mostly starting three JVMs); tagged
+ * <p>Part of {@code mvn verify} (60 to 100 s on the shared 2-core machine, mostly starting three JVMs); tagged
  * {@code cluster}: skip it with {@code -DexcludedGroups=cluster}.
  */
 @Tag("cluster")
@@ -32,7 +34,7 @@ class LocalClusterTest {
     Path dir;
 
     @Test
-    void twoExecutorJvmsTrainBitForBitAsLocalModeForTheSamePartitioning() throws Exception {
+    void twoExecutorJvmsOneKilledMidFitTrainBitForBitAsLocalModeForTheSamePartitioning() throws Exception {
         Path home = Files.createDirectories(dir.resolve("spark-home"));
         Files.createDirectories(home.resolve("jars"));
         Path out = Files.createDirectories(dir.resolve("out"));
@@ -53,7 +55,8 @@ class LocalClusterTest {
                 .that(ended && driver.exitValue() == 0).isTrue();
 
         for (String line : Files.readAllLines(out.resolve("driver.log"), StandardCharsets.UTF_8)) {
-            if (line.startsWith("executors up") || line.startsWith("tasks ran") || line.startsWith("trained")) {
+            if (line.startsWith("executors up") || line.startsWith("tasks ran") || line.startsWith("trained")
+                    || line.startsWith("killed executor")) {
                 System.out.println("local-cluster driver: " + line);
             }
         }
@@ -64,6 +67,10 @@ class LocalClusterTest {
         assertWithMessage("process ids of the tasks").that(executorPids).doesNotContain(driverPid);
         assertWithMessage("process ids of the tasks").that(executorPids)
                 .doesNotContain(Long.toString(ProcessHandle.current().pid()));
+
+        String[] killed = result.get(4).split(" ");
+        assertWithMessage("the executor process killed mid-fit").that(killed[0]).isIn(executorPids);
+        assertWithMessage("executors Spark saw removed").that(Integer.parseInt(killed[1])).isAtLeast(1);
 
         String[] local = LocalClusterDriver.train(LocalSpark.context());
         assertWithMessage("History, local-cluster against local[2,4]").that(result.get(3)).isEqualTo(local[1]);
