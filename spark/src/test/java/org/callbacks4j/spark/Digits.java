@@ -16,7 +16,9 @@ import org.callbacks4j.data.Dataset;
 /** scikit-learn's digits, read from the samples module's copy (pixels scaled to [0, 1], one-hot labels). */
 final class Digits {
 
-    static final Path FILE = Path.of("../samples/src/main/resources/org/callbacks4j/samples/digits/digits.csv.gz");
+    /** Relative to the module (surefire's working folder); a child JVM started elsewhere is given the property. */
+    static final Path FILE = Path.of(System.getProperty("callbacks4j.spark.digits",
+            "../samples/src/main/resources/org/callbacks4j/samples/digits/digits.csv.gz")).toAbsolutePath();
     private static Dataset all;
 
     private Digits() {}
