@@ -88,6 +88,15 @@ class SameDiffTrainerTest {
         return copies;
     }
 
+    /** {@code arrays}' every value, exactly (INDArray's toString rounds). */
+    static String exact(List<INDArray> arrays) {
+        StringBuilder text = new StringBuilder();
+        for (INDArray a : arrays) {
+            text.append(java.util.Arrays.toString(a.dup('c').reshape(-1).toDoubleVector())).append(' ');
+        }
+        return text.toString();
+    }
+
     static double validationLoss(SameDiff sd) {
         DataSet validation = Nets.blobs(60, 2);
         return sd.output(Map.of("input", validation.getFeatures(), "label", validation.getLabels()), "loss")
