@@ -15,6 +15,7 @@ import org.callbacks4j.CsvLogger;
 import org.callbacks4j.EarlyStop;
 import org.callbacks4j.History;
 import org.callbacks4j.OnBatchEnd;
+import org.callbacks4j.OnEpochEnd;
 import org.callbacks4j.ReduceLrOnPlateau;
 import org.callbacks4j.internal.train.Backups;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -238,6 +239,53 @@ class BackupResumeTest {
         History finished = fit(restarted, again);
         assertThat(finished.asMap()).isEqualTo(expectedHistory.asMap());
         assertThat(SameDiffTrainerTest.variables(restarted)).isEqualTo(SameDiffTrainerTest.variables(expected));
+    }
+
+    /** Dies at the end of one epoch when asked, after the epoch's last batch was backed up. */
+    abstract static class CrashingAtEpochEnd {
+        int crashEpoch = -1;
+
+        @OnEpochEnd
+        void crash(int epoch) {
+            if (epoch == crashEpoch) {
+                throw new IllegalStateException("crash at the end of epoch " + epoch);
+            }
+        }
+    }
+
+    @BackupAndRestore(value = "target/dl4j-tests/resume/run/backup", saveFreq = 5)
+    @ReduceLrOnPlateau(monitor = "loss", factor = 0.5, patience = 0, minDelta = 0.05)
+    static class SdEpochEnd extends CrashingAtEpochEnd {}
+
+    @BackupAndRestore(value = "target/dl4j-tests/resume/reference/backup", saveFreq = 5)
+    @ReduceLrOnPlateau(monitor = "loss", factor = 0.5, patience = 0, minDelta = 0.05)
+    static class SdEpochEndReference extends CrashingAtEpochEnd {}
+
+    @Test
+    void aSameDiffGraphResumedAfterAnEpochsLastBatchRunsNoEmptyEpoch() {
+        Nets.clean("target/dl4j-tests/resume/reference");
+        Nets.clean("target/dl4j-tests/resume/run");
+        SameDiff expected = Nets.sameDiff(3e-2);
+        History expectedHistory = Dl4jTrainer.fit(expected, Nets.SD_OUTPUT, Nets.train(),
+                Dl4jFit.epochs(4).verbose(0), new SdEpochEndReference());
+
+        SdEpochEnd crashing = new SdEpochEnd();
+        crashing.crashEpoch = 1; // its last backup: epoch 1 with all 10 batches done (saveFreq 5)
+        assertThrows(IllegalStateException.class, () -> Dl4jTrainer.fit(Nets.sameDiff(3e-2), Nets.SD_OUTPUT,
+                Nets.train(), Dl4jFit.epochs(4).verbose(0), crashing));
+        SameDiff resumed = Nets.sameDiff(3e-2);
+        SameDiffTrainerTest.SdRecorder steps = new SameDiffTrainerTest.SdRecorder();
+        resumed.setListeners(steps);
+        History history = Dl4jTrainer.fit(resumed, Nets.SD_OUTPUT, Nets.train(), Dl4jFit.epochs(4).verbose(0),
+                new SdEpochEnd());
+
+        assertThat(steps.losses).hasSize(20); // epochs 2 and 3: epoch 1's end ran again without a step
+        assertThat(steps.epochEnds).isEqualTo(2);
+        assertThat(resumed.getTrainingConfig().getEpochCount()).isEqualTo(4);
+        assertThat(resumed.getTrainingConfig().getIterationCount()).isEqualTo(40);
+        assertThat(SameDiffTrainerTest.variables(resumed)).isEqualTo(SameDiffTrainerTest.variables(expected));
+        assertThat(SameDiffTrainerTest.updaterState(resumed)).isEqualTo(SameDiffTrainerTest.updaterState(expected));
+        assertThat(history.asMap()).isEqualTo(expectedHistory.asMap());
     }
 
     private static List<String> files(Path dir, String suffix) throws IOException {
