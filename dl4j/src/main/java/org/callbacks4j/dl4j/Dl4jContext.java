@@ -6,13 +6,15 @@ import org.callbacks4j.TrainingContext;
 import org.callbacks4j.model.Sequential;
 import org.callbacks4j.internal.policy.ModelWeights;
 import org.deeplearning4j.nn.api.Model;
+import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The {@link TrainingContext} of a {@link Dl4jTrainer} fit. Hooks declare a {@code TrainingContext} parameter and
- * cast it to reach the DL4J network: {@code ((Dl4jContext) context).network()}. The learning rate is the network's
- * (its first layer that has one); setting it sets every layer's through DL4J ({@code setLearningRate}), which replaces
- * a DL4J learning-rate schedule with the fixed rate.
+ * cast it to reach the DL4J network: {@code ((Dl4jContext) context).network()}, or {@code sameDiff()} for a SameDiff
+ * graph. The learning rate is the network's (its first layer that has one; for a graph, its TrainingConfig's
+ * updater); setting it sets every layer's through DL4J ({@code setLearningRate}), or the graph's updaters, which
+ * replaces a learning-rate schedule with the fixed rate.
  */
 public final class Dl4jContext implements TrainingContext, ModelWeights.Source {
 
@@ -44,9 +46,31 @@ public final class Dl4jContext implements TrainingContext, ModelWeights.Source {
         };
     }
 
-    /** The network being trained: a {@code MultiLayerNetwork} or a {@code ComputationGraph}. */
+    /**
+     * The network being trained: a {@code MultiLayerNetwork} or a {@code ComputationGraph}.
+     *
+     * @throws UnsupportedOperationException if this fit trains a SameDiff graph, naming {@link #sameDiff()}
+     */
     public Model network() {
-        return net.model();
+        if (net.model() instanceof Model model) {
+            return model;
+        }
+        throw new UnsupportedOperationException("this fit trains a SameDiff graph, not a DL4J Model: use "
+                + "((Dl4jContext) context).sameDiff()");
+    }
+
+    /**
+     * The SameDiff graph being trained.
+     *
+     * @throws UnsupportedOperationException if this fit trains a {@code MultiLayerNetwork} or a
+     *     {@code ComputationGraph}, naming {@link #network()}
+     */
+    public SameDiff sameDiff() {
+        if (net.model() instanceof SameDiff sd) {
+            return sd;
+        }
+        throw new UnsupportedOperationException("this fit trains a DL4J " + net.model().getClass().getSimpleName()
+                + ", not a SameDiff graph: use ((Dl4jContext) context).network()");
     }
 
     @Override
@@ -121,12 +145,14 @@ public final class Dl4jContext implements TrainingContext, ModelWeights.Source {
     /**
      * Not available: this fit trains a DL4J network, not a callbacks4j {@link Sequential}.
      *
-     * @throws UnsupportedOperationException always, naming {@link #network()} instead
+     * @throws UnsupportedOperationException always, naming {@link #network()} (or {@link #sameDiff()}) instead
      */
     @Override
     public Sequential model() {
+        String accessor = net.model() instanceof SameDiff ? "sameDiff()" : "network()";
         throw new UnsupportedOperationException("this fit trains a DL4J " + net.model().getClass().getSimpleName()
-                + ", not a Sequential: declare a TrainingContext parameter and use ((Dl4jContext) context).network()");
+                + ", not a Sequential: declare a TrainingContext parameter and use ((Dl4jContext) context)."
+                + accessor);
     }
 
     @Override

@@ -6,7 +6,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.zip.CRC32C;
@@ -24,6 +26,7 @@ import org.callbacks4j.internal.state.StateReader;
 import org.callbacks4j.internal.state.StateWriter;
 import org.callbacks4j.internal.state.Stateful;
 import org.callbacks4j.internal.train.Backups;
+import org.callbacks4j.internal.train.FitLocks;
 import org.callbacks4j.internal.train.HistoryRecorder;
 import org.callbacks4j.internal.train.SlotLogs;
 import org.callbacks4j.train.BackupRun;
@@ -43,7 +46,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One {@link Dl4jTrainer} fit: the Keras 3 loop of {@code org.callbacks4j.train.FitRun} around DL4J's own epoch.
- * Each epoch is one {@code fit(DataSetIterator)} of the network (DL4J's loop, workspaces and listeners) over a
+ * Each epoch is one {@code fit(DataSetIterator)} of the network (DL4J's loop, workspaces and listeners; for a
+ * {@code SameDiff} graph its {@code fit(iterator, 1, listener)}, see {@link SameDiffNetwork}) over a
  * {@link Batches} iterator that wraps the user's: its {@code next()} runs the batch-begin hooks, and its
  * {@code hasNext()} ends the previous batch (loss, batch-end hooks, progress bar, backup) once DL4J has completely
  * finished that step (update, constraints, counters), and ends the epoch early when a stop was requested. So the
@@ -176,6 +180,14 @@ final class Dl4jFitRun {
     }
 
     History run() {
+        // The network and every output path are this fit's alone until it ends (the runtime trainer's FitLocks, so
+        // the two trainers refuse each other too), taken before anything is restored or trained.
+        try (FitLocks locks = FitLocks.acquire(net.model(), net.inUseMessage(), plan.outputs)) {
+            return runLocked();
+        }
+    }
+
+    private History runLocked() {
         try {
             return train();
         } catch (RuntimeException | Error e) {
@@ -493,10 +505,9 @@ final class Dl4jFitRun {
             throw e;
         }
         INDArray live = net.params();
-        live.assign(Nd4j.createFromArray(params).castTo(live.dataType()).reshape(live.shape()));
+        net.setParams(Nd4j.createFromArray(params).castTo(live.dataType()));
         if (updaterView != null) {
-            updaterView.assign(Nd4j.createFromArray(updater).castTo(updaterView.dataType())
-                    .reshape(updaterView.shape()));
+            net.setUpdaterState(Nd4j.createFromArray(updater).castTo(updaterView.dataType()));
         }
         net.setIterationCount(iterationCount);
         net.setEpochCount(epochCount);
@@ -780,6 +791,8 @@ final class Dl4jFitRun {
         boolean preparing = true;
         final List<Supplier<History.EarlyStoppingOutcome>> outcomes = new ArrayList<>();
         final List<PredictionListener> predictionListeners = new ArrayList<>();
+        /** The paths this fit writes, with their role in messages, locked for the whole fit. */
+        final Map<Path, String> outputs = new LinkedHashMap<>();
 
         @Override
         public Logs logs() {
@@ -842,7 +855,8 @@ final class Dl4jFitRun {
         }
 
         /**
-         * DL4J's model zip ({@code ModelSerializer}: configuration, parameters and, unless {@code weightsOnly}, the
+         * The network's saved form (DL4J's model zip, or SameDiff's FlatBuffers for a graph; see
+         * {@link Dl4jNetwork#write}): configuration, parameters and, unless {@code weightsOnly}, the
          * updater state), serialized now on the training thread and written atomically on the writer thread.
          */
         @Override
@@ -869,6 +883,14 @@ final class Dl4jFitRun {
                         + dir + "); keep one: it backs up the whole training");
             }
             backup = new BackupRun(dir, saveFreq, deleteBackup);
+            outputs.put(dir.toAbsolutePath().normalize(), "@BackupAndRestore folder");
+        }
+
+        @Override
+        public void ownOutput(Path path, String what) {
+            checkPreparing("ownOutput");
+            outputs.putIfAbsent(Objects.requireNonNull(path, "path").toAbsolutePath().normalize(),
+                    Objects.requireNonNull(what, "what"));
         }
 
         @Override

@@ -3,25 +3,24 @@ package org.callbacks4j.dl4j;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.api.Updater;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.evaluation.IEvaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 /**
- * What the fit needs of a DL4J network, the same for a {@link MultiLayerNetwork} and a {@link ComputationGraph}
- * (which share no interface for these): DL4J's own epoch ({@code fit(DataSetIterator)}), scores, evaluators,
- * parameters, updater state, counters and learning rate.
+ * What the fit needs of a network, the same for a {@link MultiLayerNetwork}, a {@link ComputationGraph} and a
+ * {@link SameDiff} graph (which share no interface for these): the network's own epoch ({@code fit}), scores,
+ * evaluators, parameters, updater state, counters, learning rate and saved form.
  */
-abstract sealed class Dl4jNetwork {
+abstract sealed class Dl4jNetwork permits Dl4jNetwork.Dl4jModel, SameDiffNetwork {
 
     static Dl4jNetwork of(Model model) {
         if (model instanceof MultiLayerNetwork net) {
@@ -34,12 +33,16 @@ abstract sealed class Dl4jNetwork {
                 + "; pass a MultiLayerNetwork or a ComputationGraph");
     }
 
-    abstract Model model();
+    /** The network object the user passed (locked by identity while the fit runs). */
+    abstract Object model();
 
-    /** One DL4J epoch over {@code iterator}: DL4J's own loop, its listeners included. */
+    /** The refusal when another fit trains {@link #model()}: what to do instead. */
+    abstract String inUseMessage();
+
+    /** One epoch over {@code iterator}: the network's own loop, its listeners included. */
     abstract void fitEpoch(DataSetIterator iterator);
 
-    /** The mean loss of the last training batch (regularization included), as DL4J computed it. */
+    /** The mean loss of the last training batch (regularization included), as the network computed it. */
     abstract double score();
 
     /** The mean loss over {@code batch}, in inference mode. */
@@ -49,16 +52,17 @@ abstract sealed class Dl4jNetwork {
 
     abstract INDArray output(INDArray features);
 
-    final INDArray params() {
-        return model().params();
-    }
+    /** The parameters as one flat vector: the live vector or a copy; callers neither keep nor modify it. */
+    abstract INDArray params();
 
-    final void setParams(INDArray params) {
-        model().params().assign(params);
-    }
+    /** Copies {@code params} (same length as {@link #params()}) into the parameters. */
+    abstract void setParams(INDArray params);
 
-    /** The updater's state vector (live), or null when the updater keeps none (plain SGD). */
+    /** The updater's state as one flat vector (live or a copy, as {@link #params()}), or null when it keeps none. */
     abstract INDArray updaterState();
+
+    /** Copies {@code state} (same length as {@link #updaterState()}) into the updater's state. */
+    abstract void setUpdaterState(INDArray state);
 
     abstract int iterationCount();
 
@@ -68,24 +72,62 @@ abstract sealed class Dl4jNetwork {
 
     abstract void setEpochCount(int count);
 
-    /** The learning rate of the first layer that has one, or NaN. */
+    /** The learning rate of the first layer (or variable) that has one, or NaN. */
     abstract double learningRate();
 
     /** Sets every layer's learning rate (DL4J replaces a learning-rate schedule with the fixed rate). */
     abstract void setLearningRate(double learningRate);
 
-    abstract Collection<TrainingListener> listeners();
-
-    abstract void setListeners(Collection<TrainingListener> listeners);
-
+    /** What a backup must have been written for: the network's structure and training configuration. */
     abstract String configurationJson();
 
-    /** DL4J's model zip ({@link ModelSerializer}), which {@code ModelSerializer.restore...} reads back. */
-    final void write(OutputStream out, boolean saveUpdater) throws IOException {
-        ModelSerializer.writeModel(model(), out, saveUpdater);
+    /** The network's own saved form, which its loader reads back (DL4J's model zip, SameDiff's FlatBuffers). */
+    abstract void write(OutputStream out, boolean saveUpdater) throws IOException;
+
+    /** The DL4J networks ({@link Model}s): one flat parameter vector and one updater state view. */
+    abstract static sealed class Dl4jModel extends Dl4jNetwork permits Layers, Graph {
+
+        @Override
+        abstract Model model();
+
+        @Override
+        final String inUseMessage() {
+            return "this " + model().getClass().getSimpleName() + " is being trained by another fit (in another "
+                    + "thread); one fit at a time per network: wait for it to end, or train a copy (net.clone())";
+        }
+
+        @Override
+        final INDArray params() {
+            return model().params();
+        }
+
+        @Override
+        final void setParams(INDArray params) {
+            model().params().assign(params);
+        }
+
+        @Override
+        final INDArray updaterState() {
+            Updater updater = updater();
+            return updater == null ? null : updater.getStateViewArray();
+        }
+
+        @Override
+        final void setUpdaterState(INDArray state) {
+            INDArray view = updaterState();
+            view.assign(state.castTo(view.dataType()).reshape(view.shape()));
+        }
+
+        abstract Updater updater();
+
+        /** DL4J's model zip ({@link ModelSerializer}), which {@code ModelSerializer.restore...} reads back. */
+        @Override
+        final void write(OutputStream out, boolean saveUpdater) throws IOException {
+            ModelSerializer.writeModel(model(), out, saveUpdater);
+        }
     }
 
-    static final class Layers extends Dl4jNetwork {
+    static final class Layers extends Dl4jModel {
 
         private final MultiLayerNetwork net;
 
@@ -124,11 +166,9 @@ abstract sealed class Dl4jNetwork {
             return net.output(features, false);
         }
 
-
         @Override
-        INDArray updaterState() {
-            Updater updater = net.getUpdater(true);
-            return updater == null ? null : updater.getStateViewArray();
+        Updater updater() {
+            return net.getUpdater(true);
         }
 
         @Override
@@ -168,22 +208,12 @@ abstract sealed class Dl4jNetwork {
         }
 
         @Override
-        Collection<TrainingListener> listeners() {
-            return new ArrayList<>(net.getListeners());
-        }
-
-        @Override
-        void setListeners(Collection<TrainingListener> listeners) {
-            net.setListeners(listeners);
-        }
-
-        @Override
         String configurationJson() {
             return net.getLayerWiseConfigurations().toJson();
         }
     }
 
-    static final class Graph extends Dl4jNetwork {
+    static final class Graph extends Dl4jModel {
 
         private final ComputationGraph graph;
         private final List<String> layerNames = new ArrayList<>();
@@ -231,11 +261,9 @@ abstract sealed class Dl4jNetwork {
             return graph.outputSingle(false, features);
         }
 
-
         @Override
-        INDArray updaterState() {
-            Updater updater = graph.getUpdater(true);
-            return updater == null ? null : updater.getStateViewArray();
+        Updater updater() {
+            return graph.getUpdater(true);
         }
 
         @Override
@@ -272,16 +300,6 @@ abstract sealed class Dl4jNetwork {
         @Override
         void setLearningRate(double learningRate) {
             graph.setLearningRate(learningRate);
-        }
-
-        @Override
-        Collection<TrainingListener> listeners() {
-            return new ArrayList<>(graph.getListeners());
-        }
-
-        @Override
-        void setListeners(Collection<TrainingListener> listeners) {
-            graph.setListeners(listeners);
         }
 
         @Override

@@ -4,10 +4,12 @@ import java.util.Objects;
 import org.callbacks4j.History;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 /**
- * Fits a DL4J network with annotated training classes, as {@code org.callbacks4j.train.Trainer} fits a
+ * Fits a DL4J network ({@code MultiLayerNetwork}, {@code ComputationGraph}, {@code SameDiff}) with annotated training
+ * classes, as {@code org.callbacks4j.train.Trainer} fits a
  * {@code Sequential}: the same generated dispatchers ({@code Foo_Callbacks}), the same built-in policies and the same
  * Keras 3 order of hooks, around DL4J's own training loop.
  *
@@ -53,6 +55,26 @@ public final class Dl4jTrainer {
     public static History fit(ComputationGraph net, DataSetIterator train, Dl4jFit fit, Object... callbacks) {
         Objects.requireNonNull(net, "network is null");
         return run(Dl4jNetwork.of(net), train, fit, callbacks);
+    }
+
+    /**
+     * As {@link #fit(MultiLayerNetwork, DataSetIterator, Dl4jFit, Object...)}, for a SameDiff graph with a
+     * {@code TrainingConfig} (its updater, one feature and one label placeholder mapping) and a loss variable. Each
+     * epoch is one {@code sd.fit(iterator, 1, listener)}: SameDiff's own loop and listeners; the listener added for
+     * the call only records the loss. {@code outputVariable} names the graph's prediction (e.g. its softmax), which
+     * DL4J's evaluators ({@link Dl4jFit#metrics}) and prediction listeners read. {@code @Checkpoint} writes SameDiff's
+     * FlatBuffers file ({@code SameDiff.load(file, true)} reads it back); {@code @BackupAndRestore} saves the
+     * trainable variables and every variable's updater state ({@code sd.getUpdaterMap()}) with the rest of a DL4J
+     * backup. The fit creates the graph's updaters before training if no step has yet (what SameDiff's first step
+     * does).
+     *
+     * @throws IllegalArgumentException if the graph has no TrainingConfig, not one feature and one label mapping,
+     *     mask mappings, no loss variable, no trainable variable, or no variable {@code outputVariable}
+     */
+    public static History fit(SameDiff sd, String outputVariable, DataSetIterator train, Dl4jFit fit,
+            Object... callbacks) {
+        Objects.requireNonNull(sd, "SameDiff graph is null");
+        return run(new SameDiffNetwork(sd, outputVariable), train, fit, callbacks);
     }
 
     private static History run(Dl4jNetwork net, DataSetIterator train, Dl4jFit fit, Object[] callbacks) {

@@ -15,12 +15,15 @@ import org.callbacks4j.CsvLogger;
 import org.callbacks4j.EarlyStop;
 import org.callbacks4j.History;
 import org.callbacks4j.OnBatchEnd;
+import org.callbacks4j.OnEpochEnd;
 import org.callbacks4j.ReduceLrOnPlateau;
 import org.callbacks4j.internal.train.Backups;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
 
 /**
  * {@code @BackupAndRestore} on a DL4J network, in process: a fit that dies inside an epoch and is started again on a
@@ -166,6 +169,129 @@ class BackupResumeTest {
 
         assertThat(e).hasMessageThat().contains("was written for another training");
         assertThat(other.getIterationCount()).isEqualTo(0);
+    }
+
+    @BackupAndRestore(value = "target/dl4j-tests/resume/run/backup", saveFreq = 3)
+    @CsvLogger("target/dl4j-tests/resume/run/history.csv")
+    @Checkpoint(path = "target/dl4j-tests/resume/run/ckpt-{epoch:02d}.fb")
+    @ReduceLrOnPlateau(monitor = "val_loss", factor = 0.5, patience = 1, minDelta = 0.02)
+    @EarlyStop(monitor = "val_loss", patience = 4, restoreBestWeights = true)
+    static class SdResumed extends Crashing {}
+
+    @BackupAndRestore(value = "target/dl4j-tests/resume/reference/backup", saveFreq = 3)
+    @CsvLogger("target/dl4j-tests/resume/reference/history.csv")
+    @Checkpoint(path = "target/dl4j-tests/resume/reference/ckpt-{epoch:02d}.fb")
+    @ReduceLrOnPlateau(monitor = "val_loss", factor = 0.5, patience = 1, minDelta = 0.02)
+    @EarlyStop(monitor = "val_loss", patience = 4, restoreBestWeights = true)
+    static class SdReference extends Crashing {}
+
+    private static History fit(SameDiff sd, Object training) {
+        return Dl4jTrainer.fit(sd, Nets.SD_OUTPUT, Nets.train(),
+                Dl4jFit.epochs(EPOCHS).validationData(Nets.validation()).verbose(0), training);
+    }
+
+    @Test
+    void aSameDiffGraphThatDiesInsideAnEpochResumesBitIdentically() throws IOException {
+        Path reference = Nets.clean("target/dl4j-tests/resume/reference");
+        Path run = Nets.clean("target/dl4j-tests/resume/run");
+        SameDiff expected = Nets.sameDiff(3e-2);
+        History expectedHistory = fit(expected, new SdReference());
+        TrainingConfig expectedConfig = expected.getTrainingConfig();
+
+        SdResumed crashing = new SdResumed();
+        crashing.crashEpoch = 3;
+        crashing.crashBatch = 7; // after the backup at batch 36 (3 x 12), one batch into epoch 3's second backup
+        IllegalStateException crash = assertThrows(IllegalStateException.class,
+                () -> fit(Nets.sameDiff(3e-2), crashing));
+        assertThat(crash).hasMessageThat().contains("crash at 3/7");
+
+        SameDiff resumed = Nets.sameDiff(3e-2);
+        SameDiffTrainerTest.SdRecorder steps = new SameDiffTrainerTest.SdRecorder();
+        resumed.setListeners(steps);
+        History history = fit(resumed, new SdResumed());
+
+        // It continued from the last backup (36 batches done), not from the start.
+        assertThat(steps.losses).hasSize(expectedConfig.getIterationCount() - 36);
+        assertThat(SameDiffTrainerTest.variables(resumed)).isEqualTo(SameDiffTrainerTest.variables(expected));
+        assertThat(SameDiffTrainerTest.updaterState(resumed)).isEqualTo(SameDiffTrainerTest.updaterState(expected));
+        assertThat(resumed.getTrainingConfig().getIterationCount()).isEqualTo(expectedConfig.getIterationCount());
+        assertThat(resumed.getTrainingConfig().getEpochCount()).isEqualTo(expectedConfig.getEpochCount());
+        assertThat(resumed.getTrainingConfig().getUpdater().getLearningRate(0, 0))
+                .isEqualTo(expectedConfig.getUpdater().getLearningRate(0, 0));
+        assertThat(history.asMap()).isEqualTo(expectedHistory.asMap());
+        assertThat(history.earlyStopping()).isEqualTo(expectedHistory.earlyStopping());
+        assertThat(Files.readString(run.resolve("history.csv"), StandardCharsets.UTF_8))
+                .isEqualTo(Files.readString(reference.resolve("history.csv"), StandardCharsets.UTF_8));
+        List<String> checkpoints = files(reference, ".fb");
+        assertThat(checkpoints).isNotEmpty();
+        assertThat(files(run, ".fb")).isEqualTo(checkpoints);
+        for (String file : checkpoints) {
+            SameDiff a = SameDiff.load(reference.resolve(file).toFile(), true);
+            SameDiff b = SameDiff.load(run.resolve(file).toFile(), true);
+            assertThat(SameDiffTrainerTest.variables(b)).isEqualTo(SameDiffTrainerTest.variables(a));
+            assertThat(SameDiffTrainerTest.updaterState(b)).isEqualTo(SameDiffTrainerTest.updaterState(a));
+        }
+        // The completion record: a restarted program gets the finished run back without training.
+        SdResumed again = new SdResumed();
+        again.crashEpoch = 0;
+        again.crashBatch = 0;
+        SameDiff restarted = Nets.sameDiff(3e-2);
+        History finished = fit(restarted, again);
+        assertThat(finished.asMap()).isEqualTo(expectedHistory.asMap());
+        assertThat(SameDiffTrainerTest.variables(restarted)).isEqualTo(SameDiffTrainerTest.variables(expected));
+    }
+
+    /** Dies at the end of one epoch when asked, after the epoch's last batch was backed up. */
+    abstract static class CrashingAtEpochEnd {
+        int crashEpoch = -1;
+
+        @OnEpochEnd
+        void crash(int epoch) {
+            if (epoch == crashEpoch) {
+                throw new IllegalStateException("crash at the end of epoch " + epoch);
+            }
+        }
+    }
+
+    @BackupAndRestore(value = "target/dl4j-tests/resume/run/backup", saveFreq = 5)
+    @ReduceLrOnPlateau(monitor = "loss", factor = 0.5, patience = 0, minDelta = 0.05)
+    static class SdEpochEnd extends CrashingAtEpochEnd {}
+
+    @BackupAndRestore(value = "target/dl4j-tests/resume/reference/backup", saveFreq = 5)
+    @ReduceLrOnPlateau(monitor = "loss", factor = 0.5, patience = 0, minDelta = 0.05)
+    static class SdEpochEndReference extends CrashingAtEpochEnd {}
+
+    @Test
+    void aSameDiffGraphResumedAfterAnEpochsLastBatchRunsNoEmptyEpoch() {
+        Nets.clean("target/dl4j-tests/resume/reference");
+        Nets.clean("target/dl4j-tests/resume/run");
+        SameDiff expected = Nets.sameDiff(3e-2);
+        History expectedHistory = Dl4jTrainer.fit(expected, Nets.SD_OUTPUT, Nets.train(),
+                Dl4jFit.epochs(4).verbose(0), new SdEpochEndReference());
+
+        SdEpochEnd crashing = new SdEpochEnd();
+        crashing.crashEpoch = 1; // its last backup: epoch 1 with all 10 batches done (saveFreq 5)
+        assertThrows(IllegalStateException.class, () -> Dl4jTrainer.fit(Nets.sameDiff(3e-2), Nets.SD_OUTPUT,
+                Nets.train(), Dl4jFit.epochs(4).verbose(0), crashing));
+        SameDiff resumed = Nets.sameDiff(3e-2);
+        SameDiffTrainerTest.SdRecorder steps = new SameDiffTrainerTest.SdRecorder();
+        resumed.setListeners(steps);
+        History history = Dl4jTrainer.fit(resumed, Nets.SD_OUTPUT, Nets.train(), Dl4jFit.epochs(4).verbose(0),
+                new SdEpochEnd());
+
+        assertThat(steps.losses).hasSize(20); // epochs 2 and 3: epoch 1's end ran again without a step
+        assertThat(steps.epochEnds).isEqualTo(2);
+        assertThat(resumed.getTrainingConfig().getEpochCount()).isEqualTo(4);
+        assertThat(resumed.getTrainingConfig().getIterationCount()).isEqualTo(40);
+        assertThat(SameDiffTrainerTest.variables(resumed)).isEqualTo(SameDiffTrainerTest.variables(expected));
+        assertThat(SameDiffTrainerTest.updaterState(resumed)).isEqualTo(SameDiffTrainerTest.updaterState(expected));
+        assertThat(history.asMap()).isEqualTo(expectedHistory.asMap());
+    }
+
+    private static List<String> files(Path dir, String suffix) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(suffix)).sorted().toList();
+        }
     }
 
     private static List<String> zips(Path dir) throws IOException {

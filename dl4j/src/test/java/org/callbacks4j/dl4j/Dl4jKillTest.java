@@ -24,14 +24,16 @@ import org.callbacks4j.internal.train.Backups;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.autodiff.samediff.SameDiff;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Crash survival of a DL4J fit with real kills, as the runtime's {@code KillTest}: a child JVM
- * ({@link Dl4jKillTestChild}) fits a {@code MultiLayerNetwork} with {@code @BackupAndRestore} every 4 batches, is
- * killed with SIGKILL at random moments (at a time, after a batch, inside a backup write, inside a checkpoint write)
- * and restarted until the fit completes. The result must equal an uninterrupted run's: identical final parameters,
+ * ({@link Dl4jKillTestChild}) fits a {@code MultiLayerNetwork}, or the same MLP as a SameDiff graph, with
+ * {@code @BackupAndRestore} every 4 batches, is killed with SIGKILL at random moments (at a time, after a batch,
+ * inside a backup write, inside a checkpoint write) and restarted until the fit completes. The result must equal an uninterrupted run's: identical final parameters,
  * updater state, DL4J counters, learning rate and History, the same CSV (every epoch once), the same checkpoints;
  * after every kill, every backup and checkpoint at a final path must be complete.
  *
@@ -73,16 +75,18 @@ class Dl4jKillTest {
         }
     }
 
-    @Test
-    void aDl4jFitKilledAtRandomMomentsEndsExactlyAsAnUninterruptedFit() throws Exception {
+    /** {@code mlp}: a {@code MultiLayerNetwork}; {@code samediff}: the same MLP as a SameDiff graph. */
+    @ParameterizedTest
+    @ValueSource(strings = {"mlp", "samediff"})
+    void aDl4jFitKilledAtRandomMomentsEndsExactlyAsAnUninterruptedFit(String network) throws Exception {
         long seed = Long.getLong("callbacks4j.killSeed", new SecureRandom().nextLong());
         String replay = "seed " + seed + " (replay: -Dcallbacks4j.killSeed=" + seed + ")";
-        System.out.println("Dl4jKillTest " + replay);
+        System.out.println("Dl4jKillTest " + network + " " + replay);
         Random random = new Random(seed);
         List<String> log = new ArrayList<>(List.of(replay));
 
         Path reference = Files.createDirectories(dir.resolve("reference"));
-        Child first = Child.start(reference, "none", 0);
+        Child first = Child.start(reference, "none", 0, network);
         assertWithMessage("reference run did not finish: %s", first.output()).that(first.awaitDone()).isTrue();
 
         Path run = Files.createDirectories(dir.resolve("run"));
@@ -91,7 +95,7 @@ class Dl4jKillTest {
         int inCheckpointWrite = 0;
         boolean finished = false;
         for (Plan plan : plans(random)) {
-            Child child = Child.start(run, plan.pauseKind(), plan.count());
+            Child child = Child.start(run, plan.pauseKind(), plan.count(), network);
             boolean killed = child.kill(plan);
             log.add(plan + (killed ? "" : ": the run finished first") + "; last line: " + child.lastProgress);
             if (!killed) {
@@ -108,7 +112,7 @@ class Dl4jKillTest {
             assertIntact(run, String.join("\n", log));
         }
         if (!finished) {
-            Child last = Child.start(run, "none", 0);
+            Child last = Child.start(run, "none", 0, network);
             assertWithMessage("%s\nfinal run did not finish: %s", log, last.output()).that(last.awaitDone()).isTrue();
             log.add("restarted until done");
         }
@@ -174,20 +178,31 @@ class Dl4jKillTest {
         }
     }
 
-    /** Every checkpoint's parameters and updater state, by file name (DL4J's zips hold entry times). */
+    /**
+     * Every checkpoint's parameters and updater state, by file name (DL4J's zips hold entry times): DL4J zips, or
+     * SameDiff's FlatBuffers files ({@code .fb}).
+     */
     private static Map<String, String> checkpoints(Path folder) throws IOException {
         Map<String, String> result = new TreeMap<>();
         if (!Files.isDirectory(folder)) {
             return result;
         }
-        List<Path> zips;
+        List<Path> saved;
         try (Stream<Path> files = Files.list(folder)) {
-            zips = files.filter(p -> p.getFileName().toString().endsWith(".zip")).sorted().toList();
+            saved = files.filter(p -> p.getFileName().toString().endsWith(".zip")
+                    || p.getFileName().toString().endsWith(".fb")).sorted().toList();
         }
-        for (Path zip : zips) {
-            MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), true);
-            result.put(zip.getFileName().toString(), Arrays.toString(net.params().toFloatVector()) + " "
-                    + Arrays.toString(net.getUpdater().getStateViewArray().toFloatVector()));
+        for (Path file : saved) {
+            if (file.getFileName().toString().endsWith(".fb")) {
+                SameDiff sd = SameDiff.load(file.toFile(), true);
+                result.put(file.getFileName().toString(),
+                        SameDiffTrainerTest.exact(SameDiffTrainerTest.variables(sd)) + " "
+                                + SameDiffTrainerTest.exact(SameDiffTrainerTest.updaterState(sd)));
+            } else {
+                MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(file.toFile(), true);
+                result.put(file.getFileName().toString(), Arrays.toString(net.params().toFloatVector()) + " "
+                        + Arrays.toString(net.getUpdater().getStateViewArray().toFloatVector()));
+            }
         }
         return result;
     }
@@ -225,12 +240,13 @@ class Dl4jKillTest {
             reader.start();
         }
 
-        static Child start(Path root, String pauseKind, int pauseFrom) throws IOException {
+        static Child start(Path root, String pauseKind, int pauseFrom, String network) throws IOException {
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
             ProcessBuilder builder = new ProcessBuilder(java.toString(), "-XX:+UseSerialGC",
                     "-XX:TieredStopAtLevel=1", "-Xmx512m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                     "-cp", System.getProperty("java.class.path"), Dl4jKillTestChild.class.getName(),
-                    Integer.toString(EPOCHS), pauseKind, Integer.toString(pauseFrom), Long.toString(PAUSE_MILLIS))
+                    Integer.toString(EPOCHS), pauseKind, Integer.toString(pauseFrom), Long.toString(PAUSE_MILLIS),
+                    network)
                     .directory(root.toFile())
                     .redirectErrorStream(true);
             builder.environment().put("OMP_NUM_THREADS", "1");

@@ -16,6 +16,7 @@ import org.callbacks4j.ReduceLrOnPlateau;
 import org.callbacks4j.TensorBoard;
 import org.callbacks4j.internal.io.AtomicFiles;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.autodiff.samediff.SameDiff;
 
 /**
  * The child process of {@link Dl4jKillTest}, started in its run folder (the annotations' paths are relative): fits a
@@ -25,20 +26,16 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * SIGKILL sent on that line lands between the temporary file and its rename. Writes the final parameters, updater
  * state and History under {@code result/}, then prints {@code done}.
  *
- * <p>Arguments: {@code epochs pauseKind pauseFrom pauseMillis}.
+ * <p>Arguments: {@code epochs pauseKind pauseFrom pauseMillis network}, the network {@code mlp} (a
+ * {@code MultiLayerNetwork}) or {@code samediff} (the same MLP as a SameDiff graph).
  */
 public final class Dl4jKillTestChild {
 
-    @BackupAndRestore(value = "backup", saveFreq = 4, deleteCheckpoint = false)
-    @CsvLogger("history.csv")
-    @Checkpoint(path = "ckpt/ckpt-{epoch:02d}.zip")
-    @TensorBoard("tb")
-    @ReduceLrOnPlateau(monitor = "val_loss", factor = 0.5, patience = 2, minDelta = 0.01)
-    @EarlyStop(monitor = "val_loss", patience = 50, restoreBestWeights = true)
-    static class Training {
+    /** Prints each batch's end, and leaves room for kills between batches. */
+    abstract static class Progress {
         final PrintStream out;
 
-        Training(PrintStream out) {
+        Progress(PrintStream out) {
             this.out = out;
         }
 
@@ -50,6 +47,31 @@ public final class Dl4jKillTestChild {
         }
     }
 
+    @BackupAndRestore(value = "backup", saveFreq = 4, deleteCheckpoint = false)
+    @CsvLogger("history.csv")
+    @Checkpoint(path = "ckpt/ckpt-{epoch:02d}.zip")
+    @TensorBoard("tb")
+    @ReduceLrOnPlateau(monitor = "val_loss", factor = 0.5, patience = 2, minDelta = 0.01)
+    @EarlyStop(monitor = "val_loss", patience = 50, restoreBestWeights = true)
+    static class Training extends Progress {
+        Training(PrintStream out) {
+            super(out);
+        }
+    }
+
+    /** {@link Training} for a SameDiff graph: its checkpoints are SameDiff's FlatBuffers files. */
+    @BackupAndRestore(value = "backup", saveFreq = 4, deleteCheckpoint = false)
+    @CsvLogger("history.csv")
+    @Checkpoint(path = "ckpt/ckpt-{epoch:02d}.fb")
+    @TensorBoard("tb")
+    @ReduceLrOnPlateau(monitor = "val_loss", factor = 0.5, patience = 2, minDelta = 0.01)
+    @EarlyStop(monitor = "val_loss", patience = 50, restoreBestWeights = true)
+    static class SameDiffTraining extends Progress {
+        SameDiffTraining(PrintStream out) {
+            super(out);
+        }
+    }
+
     private Dl4jKillTestChild() {}
 
     public static void main(String[] args) throws Exception {
@@ -57,6 +79,7 @@ public final class Dl4jKillTestChild {
         String pauseKind = args[1];
         int pauseFrom = Integer.parseInt(args[2]);
         long pauseMillis = Long.parseLong(args[3]);
+        String network = args[4];
         int[] writes = {0};
         AtomicFiles.IoConsumer<Path> hook = target -> {
             String folder = target.toAbsolutePath().getParent().getFileName().toString();
@@ -77,16 +100,29 @@ public final class Dl4jKillTestChild {
         System.out.println("started");
         System.out.flush();
 
-        MultiLayerNetwork net = Nets.mlp(3e-2);
-        History history = Dl4jTrainer.fit(net, Nets.train(),
-                Dl4jFit.epochs(epochs).validationData(Nets.validation()).verbose(0), new Training(System.out));
+        History history;
+        String result;
+        if (network.equals("samediff")) {
+            SameDiff sd = Nets.sameDiff(3e-2);
+            history = Dl4jTrainer.fit(sd, Nets.SD_OUTPUT, Nets.train(),
+                    Dl4jFit.epochs(epochs).validationData(Nets.validation()).verbose(0),
+                    new SameDiffTraining(System.out));
+            result = SameDiffTrainerTest.exact(SameDiffTrainerTest.variables(sd)) + "\n"
+                    + SameDiffTrainerTest.exact(SameDiffTrainerTest.updaterState(sd)) + "\n"
+                    + sd.getTrainingConfig().getIterationCount() + " " + sd.getTrainingConfig().getEpochCount() + " "
+                    + sd.getTrainingConfig().getUpdater().getLearningRate(0, 0);
+        } else {
+            MultiLayerNetwork net = Nets.mlp(3e-2);
+            history = Dl4jTrainer.fit(net, Nets.train(),
+                    Dl4jFit.epochs(epochs).validationData(Nets.validation()).verbose(0), new Training(System.out));
+            result = Arrays.toString(net.params().toFloatVector()) + "\n"
+                    + Arrays.toString(net.getUpdater().getStateViewArray().toFloatVector()) + "\n"
+                    + net.getIterationCount() + " " + net.getEpochCount() + " " + net.getLearningRate(0);
+        }
         seam.set(null, null);
-        Path result = Files.createDirectories(Path.of("result"));
-        Files.writeString(result.resolve("params.txt"), Arrays.toString(net.params().toFloatVector())
-                + "\n" + Arrays.toString(net.getUpdater().getStateViewArray().toFloatVector()) + "\n"
-                + net.getIterationCount() + " " + net.getEpochCount() + " " + net.getLearningRate(0),
-                StandardCharsets.US_ASCII);
-        Files.writeString(result.resolve("history.txt"), history.asMap() + "\n" + history.stoppedBy() + "\n"
+        Path results = Files.createDirectories(Path.of("result"));
+        Files.writeString(results.resolve("params.txt"), result, StandardCharsets.US_ASCII);
+        Files.writeString(results.resolve("history.txt"), history.asMap() + "\n" + history.stoppedBy() + "\n"
                 + history.earlyStopping(), StandardCharsets.US_ASCII);
         System.out.println("done");
         System.out.flush();

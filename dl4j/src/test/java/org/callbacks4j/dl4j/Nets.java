@@ -17,6 +17,9 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -105,6 +108,46 @@ final class Nets {
         ComputationGraph graph = new ComputationGraph(conf);
         graph.init();
         return graph;
+    }
+
+    /** The prediction of {@link #sameDiff}: softmax over the classes. */
+    static final String SD_OUTPUT = "output";
+
+    /**
+     * The MLP of {@link #mlp} as a SameDiff graph (placeholders "input" and "label", variables w0, b0, w1, b1, loss
+     * "loss": softmax cross-entropy, mean over the batch), with weights drawn from a fixed seed, so two calls build
+     * identical graphs.
+     */
+    static SameDiff sameDiff(double learningRate) {
+        SplittableRandom random = new SplittableRandom(42);
+        SameDiff sd = SameDiff.create();
+        SDVariable in = sd.placeHolder("input", DataType.FLOAT, -1, FEATURES);
+        SDVariable label = sd.placeHolder("label", DataType.FLOAT, -1, CLASSES);
+        SDVariable w0 = sd.var("w0", xavier(random, FEATURES, 16));
+        SDVariable b0 = sd.var("b0", Nd4j.zeros(DataType.FLOAT, 1, 16));
+        SDVariable w1 = sd.var("w1", xavier(random, 16, CLASSES));
+        SDVariable b1 = sd.var("b1", Nd4j.zeros(DataType.FLOAT, 1, CLASSES));
+        SDVariable hidden = sd.nn.relu(in.mmul(w0).add(b0), 0);
+        SDVariable logits = hidden.mmul(w1).add(b1);
+        sd.nn.softmax(SD_OUTPUT, logits, 1);
+        sd.loss.softmaxCrossEntropy("loss", label, logits, null);
+        sd.setTrainingConfig(TrainingConfig.builder()
+                .updater(new Adam(learningRate))
+                .dataSetFeatureMapping("input")
+                .dataSetLabelMapping("label")
+                .build());
+        return sd;
+    }
+
+    private static INDArray xavier(SplittableRandom random, int in, int out) {
+        float[][] w = new float[in][out];
+        double scale = Math.sqrt(2.0 / (in + out));
+        for (float[] row : w) {
+            for (int j = 0; j < out; j++) {
+                row[j] = (float) (gaussian(random) * scale);
+            }
+        }
+        return Nd4j.createFromArray(w);
     }
 
     /** Empties (or creates) {@code dir}, a folder the training classes' annotations name relative to the module. */

@@ -18,6 +18,7 @@ import org.callbacks4j.internal.dispatch.Dispatchers;
 import org.callbacks4j.internal.dispatch.Hooks;
 import org.callbacks4j.internal.io.BackgroundWrites;
 import org.callbacks4j.internal.progress.ProgbarLogger;
+import org.callbacks4j.internal.train.FitLocks;
 import org.callbacks4j.internal.train.HistoryRecorder;
 import org.callbacks4j.internal.train.SlotLogs;
 import org.callbacks4j.model.Sequential;

@@ -1,6 +1,7 @@
 package org.callbacks4j.train;
 
 import java.nio.file.Path;
+import org.callbacks4j.internal.train.OutputLock;
 
 /** A process that takes the {@link OutputLock} of the path in its argument, prints "locked", and waits to be killed. */
 public final class LockHolderChild {

@@ -1,7 +1,9 @@
 /**
  * Internal, not API: what the trainer shares with the other internal packages and the tests: the fit's logs
  * ({@link org.callbacks4j.internal.train.SlotLogs}), the history recorder
- * ({@link org.callbacks4j.internal.train.HistoryRecorder}) and the backup file format
- * ({@link org.callbacks4j.internal.train.Backups}).
+ * ({@link org.callbacks4j.internal.train.HistoryRecorder}), the backup file format
+ * ({@link org.callbacks4j.internal.train.Backups}) and the locks a fit holds on its model and output paths
+ * ({@link org.callbacks4j.internal.train.FitLocks}, {@link org.callbacks4j.internal.train.OutputLock}), shared with
+ * callbacks4j-dl4j's trainer.
  */
 package org.callbacks4j.internal.train;

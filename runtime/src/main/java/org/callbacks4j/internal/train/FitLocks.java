@@ -1,4 +1,4 @@
-package org.callbacks4j.train;
+package org.callbacks4j.internal.train;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,20 +11,21 @@ import java.util.Set;
 import org.callbacks4j.model.Sequential;
 
 /**
- * What one fit holds exclusively while it runs: its model object (two fits of one {@link Sequential} at once would
- * each update the other's parameters) and an {@link OutputLock} on each output path its policies own. Taken after
- * the policies are prepared and before anything is restored or trained; released by {@link #close()} when the fit
- * ends, normally or not.
+ * What one fit holds exclusively while it runs: its model object (two fits of one {@link Sequential}, or of one DL4J
+ * network, at once would each update the other's parameters) and an {@link OutputLock} on each output path its
+ * policies own. Taken after the policies are prepared and before anything is restored or trained; released by
+ * {@link #close()} when the fit ends, normally or not. Models are held by identity, whatever their class, in one
+ * registry for every trainer of this JVM.
  */
-final class FitLocks implements AutoCloseable {
+public final class FitLocks implements AutoCloseable {
 
-    private static final Set<Sequential> MODELS_IN_FIT = Collections.synchronizedSet(
+    private static final Set<Object> MODELS_IN_FIT = Collections.synchronizedSet(
             Collections.newSetFromMap(new IdentityHashMap<>()));
 
-    private final Sequential model;
+    private final Object model;
     private final List<OutputLock> locks = new ArrayList<>();
 
-    private FitLocks(Sequential model) {
+    private FitLocks(Object model) {
         this.model = model;
     }
 
@@ -34,10 +35,18 @@ final class FitLocks implements AutoCloseable {
      *
      * @throws IllegalStateException naming the model or the path and its holder if another fit holds one
      */
-    static FitLocks acquire(Sequential model, Map<Path, String> outputs) {
+    public static FitLocks acquire(Sequential model, Map<Path, String> outputs) {
+        return acquire(model, "this model is being trained by another fit (in another thread); one fit at a time per "
+                + "model: wait for it to end, or train a copy (model.copy())", outputs);
+    }
+
+    /**
+     * As {@link #acquire(Sequential, Map)}, for any model object (held by identity); {@code inUse} is the message of
+     * the refusal when another fit holds it (saying what to do, e.g. which copy to train).
+     */
+    public static FitLocks acquire(Object model, String inUse, Map<Path, String> outputs) {
         if (!MODELS_IN_FIT.add(model)) {
-            throw new IllegalStateException("this model is being trained by another fit (in another thread); one fit "
-                    + "at a time per model: wait for it to end, or train a copy (model.copy())");
+            throw new IllegalStateException(inUse);
         }
         FitLocks held = new FitLocks(model);
         try {

@@ -1,4 +1,4 @@
-package org.callbacks4j.train;
+package org.callbacks4j.internal.train;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,8 +26,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * when the lock is released. It is not deleted: a file deleted while another fit has it open but not yet locked would
  * let two fits each lock a different file. A file left by a killed process holds no lock (the OS releases it with the
  * process), and the next fit takes it over; deleting lock files while no fit runs is safe.
+ *
+ * <p>Shared by every trainer (the runtime's {@code Trainer}, callbacks4j-dl4j's), through {@link FitLocks}, so that
+ * they refuse each other's paths with the same messages.
  */
-final class OutputLock implements AutoCloseable {
+public final class OutputLock implements AutoCloseable {
 
     /** Lock files held by fits in this JVM, by absolute path, with the holder's description. */
     private static final ConcurrentHashMap<Path, String> HELD = new ConcurrentHashMap<>();
@@ -43,7 +46,7 @@ final class OutputLock implements AutoCloseable {
     }
 
     /** The lock file of {@code path}: {@code .<name>.lock} in its parent folder. */
-    static Path lockFileOf(Path path) {
+    public static Path lockFileOf(Path path) {
         Path absolute = path.toAbsolutePath().normalize();
         Path parent = absolute.getParent();
         if (parent == null) {
@@ -60,7 +63,7 @@ final class OutputLock implements AutoCloseable {
      *     if another fit holds it
      * @throws UncheckedIOException if the lock file cannot be created
      */
-    static OutputLock acquire(Path path, String what) {
+    public static OutputLock acquire(Path path, String what) {
         Path lockFile = lockFileOf(path);
         String me = holder();
         String other = HELD.putIfAbsent(lockFile, me);
