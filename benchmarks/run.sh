@@ -13,6 +13,11 @@
 #                                     # "--settings auto,1/1,1/2,2/2 --rounds 5")
 #   benchmarks/run.sh --observers     # the cost of watching: the digits sample's epoch with the progress bar, the
 #                                     # CSV log, TensorBoard, all of them, none, and History.plot (digits-observers.md)
+#   benchmarks/run.sh --cnn           # the Fashion-MNIST sample's CNN: ours (its own thread choice, 1 and 2 threads),
+#                                     # DL4J's equivalent network (1, 2) and PyTorch's (benchmarks/pytorch_cnn.py; 1,
+#                                     # 2), one epoch of each per round, interleaved, in one process (cnn-env.md;
+#                                     # CNN_ARGS, default "--rows 10000 --rounds 3"; CNN_ENV "env noenv" also runs it
+#                                     # with the OpenBLAS variables unset, in a second process)
 #
 # Options: --out DIR (default benchmarks/target/results/<UTC time>-<mode>; an existing folder is added to),
 # --no-build, --native avx2|onednn-avx2 (ND4J's native build for newer CPUs on the class path instead of the generic
@@ -45,6 +50,7 @@ while [ $# -gt 0 ]; do
     --smoke) mode=smoke ;;
     --profile) mode=profile ;;
     --observers) mode=observers ;;
+    --cnn) mode=cnn ;;
     --threads) mode=threads ;;
     --out) out="$2"; shift ;;
     --no-build) build=0 ;;
@@ -137,6 +143,28 @@ if [ "$mode" = threads ]; then
   env -u OMP_NUM_THREADS -u OPENBLAS_NUM_THREADS "${java[@]}" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     org.callbacks4j.benchmarks.e2e.ThreadSettings --out "$out" ${THREADS_ARGS:-}
   log_load after
+  exit 0
+fi
+
+if [ "$mode" = cnn ]; then
+  # One process per OpenBLAS environment (they are read when OpenBLAS loads); within it, every variant side by side.
+  # Without OMP_NUM_THREADS: ND4J sizes its pool when it loads, and a setting cannot grow it afterwards.
+  for cnn_env in ${CNN_ENV:-env}; do
+    case "$cnn_env" in
+      env) vars=(-u OMP_NUM_THREADS -u OPENBLAS_NUM_THREADS) ;;
+      noenv) vars=(-u OMP_NUM_THREADS -u OPENBLAS_NUM_THREADS -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE) ;;
+      *) echo "unknown CNN_ENV entry $cnn_env; use env, noenv or both" >&2; exit 2 ;;
+    esac
+    echo "== CNN end to end, OpenBLAS variables: $cnn_env"
+    # shellcheck disable=SC2086
+    env "${vars[@]}" "${java[@]}" org.callbacks4j.benchmarks.e2e.CnnEndToEnd --out "$out" --config "$cnn_env" \
+      --python "$python" ${CNN_ARGS:---rows 10000 --rounds 3} > "$out/cnn-$cnn_env.log" 2>&1 \
+      || { tail -40 "$out/cnn-$cnn_env.log"; exit 1; }
+    grep -E '^\[cnn|^  |^\|' "$out/cnn-$cnn_env.log"
+    log_load "after cnn $cnn_env"
+  done
+  cat "$out"/cnn-*.md > "$out/cnn.md"
+  echo "== results: $out/cnn.md (raw: $out/cnn.csv, logs: $out/cnn-*.log)"
   exit 0
 fi
 
