@@ -7,6 +7,7 @@ in one run.
 
     /usr/bin/python3 benchmarks/pytorch_cnn.py --threads 1 [--rows 10000] [--epochs 3]       # alone
     /usr/bin/python3 benchmarks/pytorch_cnn.py --threads 1 --worker [--rows 10000] ...       # CnnEndToEnd's worker
+    /usr/bin/python3 benchmarks/pytorch_cnn.py --threads 1 --rows 640 --profile              # time per op
 
 The network, in PyTorch's natural layout (NCHW): Conv2d(1, 32, 3, padding=1), ReLU, BatchNorm2d(32), MaxPool2d(2),
 Conv2d(32, 64, 3, padding=1), ReLU, BatchNorm2d(64), MaxPool2d(2), Flatten, Dropout(0.4), Linear(3136, 128), ReLU,
@@ -20,7 +21,7 @@ BLAS it links read them then), and torch.set_num_threads(--threads). Convolution
 PyTorch has it, as a PyTorch user gets them.
 
 Worker protocol (one line each way): after loading and a warm-up of --warmup-batches batches it prints "ready <info>";
-then "epoch" -> "epoch <seconds> <mean loss> <train accuracy>", "eval" -> "eval <test accuracy>", "quit" -> exits.
+then "epoch" -> "epoch <seconds> <mean loss> <train accuracy> <main thread CPU s> <process CPU s>", "eval" -> "eval <test accuracy>", "quit" -> exits.
 Anything else on stdout goes to stderr.
 """
 import argparse
@@ -133,9 +134,12 @@ class Trainer:
 
 
 def timed_epoch(trainer):
+    """Wall seconds, loss, accuracy, the main thread's and the process's CPU seconds."""
     t0 = time.perf_counter()
+    c0 = time.thread_time()
+    p0 = time.process_time()
     loss, acc = trainer.epoch()
-    return time.perf_counter() - t0, loss, acc
+    return time.perf_counter() - t0, loss, acc, time.thread_time() - c0, time.process_time() - p0
 
 
 def main():
@@ -147,6 +151,8 @@ def main():
     p.add_argument("--warmup-batches", type=int, default=16)
     p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
     p.add_argument("--worker", action="store_true")
+    p.add_argument("--profile", action="store_true",
+                   help="one epoch under torch.profiler: self CPU time per op (after the warm-up)")
     a = p.parse_args()
     if a.threads < 1:
         sys.exit("--threads must be 1 or more, got %d" % a.threads)
@@ -168,13 +174,21 @@ def main():
     trainer = Trainer(x, y)
     info = "torch=%s threads=%d mkldnn=%s rows=%d" % (torch.__version__, torch.get_num_threads(),
                                                        torch.backends.mkldnn.is_available(), x.shape[0])
+    if a.profile:
+        print(info, flush=True)
+        with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
+            t, loss, acc, cpu, proc = timed_epoch(trainer)
+        print("one epoch of %d batches under the profiler: %.3f s" % ((x.shape[0] + BATCH_SIZE - 1) // BATCH_SIZE, t))
+        print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=20))
+        return
     if not a.worker:
         print(info, flush=True)
         times = []
         for e in range(a.epochs):
-            t, loss, acc = timed_epoch(trainer)
+            t, loss, acc, cpu, proc = timed_epoch(trainer)
             times.append(t)
-            print("epoch %d: %.3f s, loss %.4f, train accuracy %.4f" % (e, t, loss, acc), flush=True)
+            print("epoch %d: %.3f s (main thread CPU %.3f s), loss %.4f, train accuracy %.4f" % (e, t, cpu, loss, acc),
+                  flush=True)
         print("median %.3f s over %d epochs; test accuracy %.4f" % (sorted(times)[len(times) // 2], len(times),
                                                                     trainer.accuracy(tx, ty)), flush=True)
         return
@@ -183,8 +197,8 @@ def main():
     for line in sys.stdin:
         command = line.strip()
         if command == "epoch":
-            t, loss, acc = timed_epoch(trainer)
-            reply.write("epoch %.6f %.6g %.6g\n" % (t, loss, acc))
+            t, loss, acc, cpu, proc = timed_epoch(trainer)
+            reply.write("epoch %.6f %.6g %.6g %.6f %.6f\n" % (t, loss, acc, cpu, proc))
         elif command == "eval":
             reply.write("eval %.6g\n" % trainer.accuracy(tx, ty))
         elif command == "quit":

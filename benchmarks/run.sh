@@ -17,7 +17,9 @@
 #                                     # DL4J's equivalent network (1, 2) and PyTorch's (benchmarks/pytorch_cnn.py; 1,
 #                                     # 2), one epoch of each per round, interleaved, in one process (cnn-env.md;
 #                                     # CNN_ARGS, default "--rows 10000 --rounds 3"; CNN_ENV "env noenv" also runs it
-#                                     # with the OpenBLAS variables unset, in a second process)
+#                                     # with the OpenBLAS variables unset, in a second process; CNN_PROFILE=1 adds
+#                                     # the per-op costs of ours and PyTorch's profile: cnn-op-costs.md,
+#                                     # torch-cnn-profile.txt)
 #
 # Options: --out DIR (default benchmarks/target/results/<UTC time>-<mode>; an existing folder is added to),
 # --no-build, --native avx2|onednn-avx2 (ND4J's native build for newer CPUs on the class path instead of the generic
@@ -163,7 +165,19 @@ if [ "$mode" = cnn ]; then
     grep -E '^\[cnn|^  |^\|' "$out/cnn-$cnn_env.log"
     log_load "after cnn $cnn_env"
   done
-  cat "$out"/cnn-*.md > "$out/cnn.md"
+  if [ "${CNN_PROFILE:-0}" = 1 ]; then
+    # Where the time goes: our image layers' libnd4j calls one by one (one thread; wall and CPU time per call), and
+    # PyTorch's epoch under torch.profiler (self CPU time per op).
+    echo "== CNN op costs (ours, one thread) and PyTorch's profile"
+    env -u OMP_NUM_THREADS -u OPENBLAS_NUM_THREADS "${java[@]}" org.callbacks4j.benchmarks.e2e.CnnOpCosts 1 15 \
+      2>/dev/null | grep -E '^\||^ND4J' | tee "$out/cnn-op-costs.md"
+    if [ -n "$torch_version" ]; then
+      "$python" benchmarks/pytorch_cnn.py --threads 1 --rows 640 --profile > "$out/torch-cnn-profile.txt" 2>&1
+      head -30 "$out/torch-cnn-profile.txt"
+    fi
+    log_load "after the CNN profiles"
+  fi
+  cat "$out"/cnn-env*.md "$out"/cnn-noenv*.md > "$out/cnn.md" 2>/dev/null || true
   echo "== results: $out/cnn.md (raw: $out/cnn.csv, logs: $out/cnn-*.log)"
   exit 0
 fi

@@ -1,6 +1,7 @@
 package org.callbacks4j.benchmarks.e2e;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,7 +64,8 @@ public final class CnnEndToEnd {
 
     static final int BATCH_SIZE = 64;
     static final long SEED = 42;
-    static final String HEADER = "config,openblas_env,rows,variant,threads,round,order,seconds,loss";
+    static final String HEADER = "config,openblas_env,rows,variant,threads,round,order,seconds,loss,cpu_seconds,"
+            + "process_cpu_seconds";
     static final String DEFAULT_VARIANTS = "ours-auto,ours-1,ours-2,dl4j-1,dl4j-2,torch-1,torch-2";
 
     private CnnEndToEnd() {}
@@ -73,6 +75,10 @@ public final class CnnEndToEnd {
         final String name;
         final double[] seconds;
         final double[] loss;
+        /** CPU seconds of the thread that trains: all of the epoch's work for the one-thread variants. */
+        final double[] cpu;
+        /** CPU seconds of the whole process (Java: with the JIT and GC threads; not the PyTorch workers). */
+        final double[] processCpu;
         String threads = "";
         double testAccuracy = Double.NaN;
 
@@ -80,7 +86,11 @@ public final class CnnEndToEnd {
             this.name = name;
             this.seconds = new double[rounds];
             this.loss = new double[rounds];
+            this.cpu = new double[rounds];
+            this.processCpu = new double[rounds];
+            Arrays.fill(processCpu, Double.NaN);
             Arrays.fill(seconds, Double.NaN);
+            Arrays.fill(cpu, Double.NaN);
             Arrays.fill(loss, Double.NaN);
         }
 
@@ -94,6 +104,11 @@ public final class CnnEndToEnd {
 
         double[] measured() {
             return Arrays.stream(seconds).filter(Double::isFinite).sorted().toArray();
+        }
+
+        /** Whether every op runs on the training thread (so that its CPU time is the epoch's work). */
+        boolean oneThread() {
+            return name.endsWith("-1");
         }
 
         void close() throws IOException {}
@@ -199,12 +214,17 @@ public final class CnnEndToEnd {
                     if (budgetSeconds > 0 && v.spent() >= budgetSeconds) {
                         continue;
                     }
+                    long processStart = processCpuNanos();
                     v.epoch(r);
-                    System.out.printf(Locale.ROOT, "  round %d %-9s %8.3f s  loss %.4f  (%s)%n", r, v.name,
-                            v.seconds[r], v.loss[r], v.threads);
+                    if (!v.name.startsWith("torch-")) {
+                        v.processCpu[r] = (processCpuNanos() - processStart) / 1e9;
+                    }
+                    System.out.printf(Locale.ROOT, "  round %d %-9s %8.3f s (CPU: thread %7.3f s, process %7.3f s)  "
+                            + "loss %.4f  (%s)%n", r, v.name, v.seconds[r], v.cpu[r], v.processCpu[r], v.loss[r],
+                            v.threads);
                     csv.write(String.join(",", config, '"' + openblasEnv + '"', Integer.toString(train.rows()),
                             v.name, '"' + v.threads + '"', Integer.toString(r), Integer.toString(k),
-                            num(v.seconds[r]), num(v.loss[r])) + "\n");
+                            num(v.seconds[r]), num(v.loss[r]), num(v.cpu[r]), num(v.processCpu[r])) + "\n");
                     csv.flush();
                     if (!Double.isFinite(v.loss[r])) {
                         problems.add(v.name + " round " + r + " loss " + v.loss[r]);
@@ -243,6 +263,7 @@ public final class CnnEndToEnd {
                 Fit fit = Fit.epochs(round + 1).initialEpoch(round).batchSize(BATCH_SIZE).seed(SEED).verbose(0);
                 trainer.fit(model, data, fit, clock);
                 seconds[round] = clock.times.nanos[0] / 1e9;
+                cpu[round] = clock.times.cpuNanos[0] / 1e9;
                 loss[round] = clock.times.loss[0];
                 int[] now = NativeThreads.current();
                 this.threads = "ND4J ops " + now[0] + ", OpenBLAS " + now[2] + (fixedThreads > 0 ? "" : " (its choice)");
@@ -266,9 +287,12 @@ public final class CnnEndToEnd {
             void epoch(int round) {
                 NativeThreads.apply(choice);
                 this.threads = "ND4J ops " + fixedThreads + ", OpenBLAS " + fixedThreads;
-                long start = System.nanoTime();
-                loss[round] = net.epoch(SEED);
-                seconds[round] = (System.nanoTime() - start) / 1e9;
+                EpochTimes t = new EpochTimes(1);
+                t.begin();
+                t.end(net.epoch(SEED));
+                loss[round] = t.loss[0];
+                seconds[round] = t.nanos[0] / 1e9;
+                cpu[round] = t.cpuNanos[0] / 1e9;
             }
 
             @Override
@@ -292,6 +316,8 @@ public final class CnnEndToEnd {
                 TorchWorker.Epoch e = worker.epoch();
                 seconds[round] = e.seconds();
                 loss[round] = e.loss();
+                cpu[round] = e.cpuSeconds();
+                processCpu[round] = e.processCpuSeconds();
             }
 
             @Override
@@ -316,23 +342,30 @@ public final class CnnEndToEnd {
                 .append("rotated); OpenBLAS env ").append(openblasEnv).append("; ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores; load before: ").append(loadBefore)
                 .append(", after: ").append(loadAfter).append(". Test accuracy on ").append(testRows)
-                .append(" test rows after the last round.\n\n")
-                .append("| variant | threads | median epoch (min–max) | epochs | test accuracy |\n")
-                .append("|---|---|---|---|---|\n");
+                .append(" test rows after the last round. CPU: the training thread's CPU time, all of the epoch's ")
+                .append("work where everything runs on that thread (the one-thread variants), unlike wall time ")
+                .append("unaffected by waiting for a core.\n\n")
+                .append("| variant | threads | median epoch (min–max) | median CPU, training thread | median CPU, ")
+                .append("process | epochs | test accuracy |\n|---|---|---|---|---|---|---|\n");
         Map<String, Variant> byName = new LinkedHashMap<>();
         for (Variant v : variants) {
             byName.put(v.name, v);
             double[] m = v.measured();
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s |%n", v.name, v.threads,
+            double[] c = Arrays.stream(v.cpu).filter(Double::isFinite).toArray();
+            double[] pc = finite(v.processCpu);
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %d | %s |%n", v.name, v.threads,
                     m.length == 0 ? "—" : String.format(Locale.ROOT, "%.2f s (%.2f–%.2f)", median(m), m[0],
-                            m[m.length - 1]), m.length, Double.isNaN(v.testAccuracy) ? "—"
+                            m[m.length - 1]), v.oneThread() && c.length > 0
+                            ? String.format(Locale.ROOT, "%.2f s", median(c)) : "—",
+                    pc.length == 0 ? "—" : String.format(Locale.ROOT, "%.2f s", median(pc)), m.length,
+                    Double.isNaN(v.testAccuracy) ? "—"
                             : String.format(Locale.ROOT, "%.4f", v.testAccuracy)));
         }
         for (String s : skipped) {
             md.append("\n").append(s).append("\n");
         }
-        md.append("\n| comparison | other / ours, ratio of medians | median of per-round ratios | per round |\n")
-                .append("|---|---|---|---|\n");
+        md.append("\n| comparison | other / ours, ratio of medians | median of per-round ratios | per round | ")
+                .append("CPU time, ratio of medians (one thread) |\n|---|---|---|---|---|\n");
         for (Variant ours : variants) {
             if (!ours.name.startsWith("ours-")) {
                 continue;
@@ -361,8 +394,10 @@ public final class CnnEndToEnd {
                 for (double v : perRound) {
                     rs.append(rs.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2fx", v));
                 }
-                md.append(String.format(Locale.ROOT, "| %s / %s | **%.2fx** | %.2fx | %s |%n", other.name, ours.name,
-                        median(other.measured()) / median(ours.measured()), median(perRound), rs));
+                String cpuRatio = ours.oneThread() && other.oneThread() ? String.format(Locale.ROOT, "%.2fx",
+                        median(finite(other.cpu)) / median(finite(ours.cpu))) : "—";
+                md.append(String.format(Locale.ROOT, "| %s / %s | **%.2fx** | %.2fx | %s | %s |%n", other.name,
+                        ours.name, median(other.measured()) / median(ours.measured()), median(perRound), rs, cpuRatio));
             }
         }
         md.append("\nAbove 1: ours is faster. Goals (issue 12): DL4J / ours at least 2x, PyTorch / ours above 1x at the "
@@ -388,6 +423,15 @@ public final class CnnEndToEnd {
         }
         throw new IllegalArgumentException("variant \"" + variant + "\" must be ours-auto or ours-N, dl4j-N, torch-N "
                 + "with N threads (N >= 1), e.g. " + DEFAULT_VARIANTS);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static double[] finite(double[] v) {
+        return Arrays.stream(v).filter(Double::isFinite).toArray();
     }
 
     static double median(double[] v) {

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 final class TorchWorker implements AutoCloseable {
 
     /** One epoch as the worker reports it. */
-    record Epoch(double seconds, double loss) {}
+    record Epoch(double seconds, double loss, double cpuSeconds, double processCpuSeconds) {}
 
     private final Process process;
     private final BufferedReader in;
@@ -64,7 +64,8 @@ final class TorchWorker implements AutoCloseable {
 
     Epoch epoch() throws IOException {
         String[] reply = ask("epoch");
-        return new Epoch(Double.parseDouble(reply[1]), Double.parseDouble(reply[2]));
+        return new Epoch(Double.parseDouble(reply[1]), Double.parseDouble(reply[2]), Double.parseDouble(reply[4]),
+                Double.parseDouble(reply[5]));
     }
 
     double testAccuracy() throws IOException {
