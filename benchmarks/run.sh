@@ -15,6 +15,13 @@
 #                                     # CSV log, TensorBoard, all of them, none, and History.plot (digits-observers.md)
 #   benchmarks/run.sh --streaming     # Fashion-MNIST epochs streamed from the IDX files (mapped, gzip) against the
 #                                     # same rows in memory, interleaved rounds (streaming-epochs.md)
+#   benchmarks/run.sh --cnn           # the Fashion-MNIST sample's CNN: ours (its own thread choice, 1 and 2 threads),
+#                                     # DL4J's equivalent network (1, 2) and PyTorch's (benchmarks/pytorch_cnn.py; 1,
+#                                     # 2), one epoch of each per round, interleaved, in one process (cnn-env.md;
+#                                     # CNN_ARGS, default "--rows 10000 --rounds 3"; CNN_ENV "env noenv" also runs it
+#                                     # with the OpenBLAS variables unset, in a second process; CNN_PROFILE=1 adds
+#                                     # the per-op costs of ours and PyTorch's profile: cnn-op-costs.md,
+#                                     # torch-cnn-profile.txt)
 #
 # Options: --out DIR (default benchmarks/target/results/<UTC time>-<mode>; an existing folder is added to),
 # --no-build, --native avx2|onednn-avx2 (ND4J's native build for newer CPUs on the class path instead of the generic
@@ -47,6 +54,7 @@ while [ $# -gt 0 ]; do
     --smoke) mode=smoke ;;
     --profile) mode=profile ;;
     --observers) mode=observers ;;
+    --cnn) mode=cnn ;;
     --threads) mode=threads ;;
     --streaming) mode=streaming ;;
     --out) out="$2"; shift ;;
@@ -150,6 +158,40 @@ if [ "$mode" = streaming ]; then
   cp "$out/streaming/streaming-epochs.md" "$out/streaming-epochs.md"
   rm -f "$out/streaming/train-images-idx3-ubyte" "$out/streaming/train-labels-idx1-ubyte"
   log_load after
+  exit 0
+fi
+
+if [ "$mode" = cnn ]; then
+  # One process per OpenBLAS environment (they are read when OpenBLAS loads); within it, every variant side by side.
+  # Without OMP_NUM_THREADS: ND4J sizes its pool when it loads, and a setting cannot grow it afterwards.
+  for cnn_env in ${CNN_ENV:-env}; do
+    case "$cnn_env" in
+      env) vars=(-u OMP_NUM_THREADS -u OPENBLAS_NUM_THREADS) ;;
+      noenv) vars=(-u OMP_NUM_THREADS -u OPENBLAS_NUM_THREADS -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE) ;;
+      *) echo "unknown CNN_ENV entry $cnn_env; use env, noenv or both" >&2; exit 2 ;;
+    esac
+    echo "== CNN end to end, OpenBLAS variables: $cnn_env"
+    # shellcheck disable=SC2086
+    env "${vars[@]}" "${java[@]}" org.callbacks4j.benchmarks.e2e.CnnEndToEnd --out "$out" --config "$cnn_env" \
+      --python "$python" ${CNN_ARGS:---rows 10000 --rounds 3} > "$out/cnn-$cnn_env.log" 2>&1 \
+      || { tail -40 "$out/cnn-$cnn_env.log"; exit 1; }
+    grep -E '^\[cnn|^  |^\|' "$out/cnn-$cnn_env.log"
+    log_load "after cnn $cnn_env"
+  done
+  if [ "${CNN_PROFILE:-0}" = 1 ]; then
+    # Where the time goes: our image layers' libnd4j calls one by one (one thread; wall and CPU time per call), and
+    # PyTorch's epoch under torch.profiler (self CPU time per op).
+    echo "== CNN op costs (ours, one thread) and PyTorch's profile"
+    env -u OMP_NUM_THREADS -u OPENBLAS_NUM_THREADS "${java[@]}" org.callbacks4j.benchmarks.e2e.CnnOpCosts 1 15 \
+      2>/dev/null | grep -E '^\||^ND4J' | tee "$out/cnn-op-costs.md"
+    if [ -n "$torch_version" ]; then
+      "$python" benchmarks/pytorch_cnn.py --threads 1 --rows 640 --profile > "$out/torch-cnn-profile.txt" 2>&1
+      head -30 "$out/torch-cnn-profile.txt"
+    fi
+    log_load "after the CNN profiles"
+  fi
+  cat "$out"/cnn-env*.md "$out"/cnn-noenv*.md > "$out/cnn.md" 2>/dev/null || true
+  echo "== results: $out/cnn.md (raw: $out/cnn.csv, logs: $out/cnn-*.log)"
   exit 0
 fi
 

@@ -17,30 +17,37 @@ final class EpochTimes {
     final double[] loss;
     /** Time inside the callbacks' own work per epoch, where a callback measures it; else 0. */
     final long[] hookNanos;
+    /** CPU time of the training thread per epoch (all of the work where the native ops run on that one thread). */
+    final long[] cpuNanos;
     int count;
     /** Batches per epoch, for per-batch figures. */
     int batches;
     private long start;
     private long startAllocated;
+    private long startCpu;
 
     EpochTimes(int epochs) {
         nanos = new long[epochs];
         allocated = new long[epochs];
         loss = new double[epochs];
         hookNanos = new long[epochs];
+        cpuNanos = new long[epochs];
     }
 
     void begin() {
         startAllocated = THREADS.getCurrentThreadAllocatedBytes();
+        startCpu = THREADS.getCurrentThreadCpuTime();
         start = System.nanoTime();
     }
 
     /** Ends the epoch; {@code loss} may be NaN where the trainer reports none. */
     void end(double epochLoss) {
         long t = System.nanoTime();
+        long cpu = THREADS.getCurrentThreadCpuTime();
         long bytes = THREADS.getCurrentThreadAllocatedBytes();
         nanos[count] = t - start;
         allocated[count] = bytes - startAllocated;
+        cpuNanos[count] = cpu - startCpu;
         loss[count] = epochLoss;
         count++;
     }
