@@ -24,8 +24,9 @@
 #                                     # torch-cnn-profile.txt)
 #
 # Options: --out DIR (default benchmarks/target/results/<UTC time>-<mode>; an existing folder is added to),
-# --no-build, --native avx2|onednn-avx2 (ND4J's native build for newer CPUs on the class path instead of the generic
-# one; a build option: the class path it writes stays until the next build), --skip-jmh, --skip-e2e,
+# --no-build, --native generic|avx2|onednn-avx2 (which ND4J build the runtime resolves: onednn-avx2 is its default on
+# Linux x86-64, generic the plain linux-x86_64 build; -Djavacpp.platform.extension for the build, whose class path
+# stays until the next build), --skip-jmh, --skip-e2e,
 # --configs "auto omp1-env ..." (end-to-end settings to run, in this order;
 # default all):
 #   auto, auto-noenv          no thread variables: our trainer chooses (what a user gets), DL4J runs with ND4J's
@@ -74,8 +75,9 @@ out="$(cd "$out" && pwd)"
 if [ "$build" = 1 ]; then
   case "$native" in
     "") profile=() ;;
-    avx2|onednn-avx2) profile=(-P "nd4j-$native") ;;
-    *) echo "unknown --native $native; use avx2 or onednn-avx2 (ND4J's builds for newer CPUs)" >&2; exit 2 ;;
+    generic) profile=(-Djavacpp.platform.extension=) ;;
+    avx2|onednn-avx2) profile=(-Djavacpp.platform.extension=-"$native") ;;
+    *) echo "unknown --native $native; use generic, avx2 or onednn-avx2 (ND4J's builds)" >&2; exit 2 ;;
   esac
   mvn -q -B -ntp -pl benchmarks -am package -DskipTests "${profile[@]}"
 fi

@@ -44,10 +44,14 @@ class ClassPathCheck {
                 : os.contains('mac') ? 'macosx-x86_64'
                 : os.contains('windows') ? 'windows-x86_64' : null
         assert expected != null : "no natives expected for ${os} ${arch}"
-        for (a in [['org.nd4j', 'nd4j-native'], ['org.bytedeco', 'openblas'], ['org.bytedeco', 'javacpp']]) {
+        for (a in [['org.bytedeco', 'openblas'], ['org.bytedeco', 'javacpp']]) {
             def classifiers = of(cp, a[0], a[1])*.classifier
             assert classifiers.contains(expected) : "${a[0]}:${a[1]}:${expected} is not on the class path: ${classifiers}"
         }
+        // ND4J's natives: one build only, on Linux x86-64 the oneDNN AVX2 one (javacpp.platform.extension).
+        String nd4j = expected == 'linux-x86_64' ? 'linux-x86_64-onednn-avx2' : expected
+        def natives = of(cp, 'org.nd4j', 'nd4j-native')*.classifier.findAll { it }
+        assert natives == [nd4j] : "org.nd4j:nd4j-native: expected the natives ${nd4j} only, found ${natives}"
     }
 }
 return ClassPathCheck

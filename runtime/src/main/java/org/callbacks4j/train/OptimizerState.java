@@ -18,7 +18,8 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * {@link #iterations()} and put it back with {@link #restore(INDArray, long)}.
  *
  * <p>Adam's step is {@link AdamStep}: ND4J's kernel, bit for bit, at a tenth of its cost; its moments live on the
- * Java heap and {@link #flat()} copies them out. Every other updater runs as ND4J's {@link GradientUpdater}.
+ * Java heap and {@link #flat()} copies them out. Every other updater (and Adam on an ND4J build whose kernel
+ * {@link AdamStep} cannot reproduce) runs as ND4J's {@link GradientUpdater}.
  */
 public final class OptimizerState {
 
@@ -43,7 +44,7 @@ public final class OptimizerState {
             this.state = Nd4j.empty(DataType.FLOAT);
             this.updater = config.instantiate((INDArray) null, true);
             this.adam = null;
-        } else if (config instanceof org.nd4j.linalg.learning.config.Adam adamConfig) {
+        } else if (config instanceof org.nd4j.linalg.learning.config.Adam adamConfig && AdamStep.matchesKernel()) {
             this.state = Nd4j.create(DataType.FLOAT, 1, size);
             this.updater = null;
             this.adam = new AdamStep(adamConfig, paramCount);
