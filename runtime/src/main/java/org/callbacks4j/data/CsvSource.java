@@ -109,7 +109,7 @@ public final class CsvSource implements BatchSource {
             throw new IllegalArgumentException(
                     "classes " + classes + " must be at least 2; pass the number of classes");
         }
-        return new CsvSource(IdxSource.req(path, "CSV"), new int[] {labelColumn}, classes, false, ',', 1f,
+        return new CsvSource(ArrayFileSource.req(path, "CSV"), new int[] {labelColumn}, classes, false, ',', 1f,
                 DEFAULT_SHUFFLE_BUFFER);
     }
 
@@ -120,7 +120,7 @@ public final class CsvSource implements BatchSource {
         }
         int[] sorted = labelColumns.clone();
         Arrays.sort(sorted);
-        return new CsvSource(IdxSource.req(path, "CSV"), sorted, 0, false, ',', 1f, DEFAULT_SHUFFLE_BUFFER);
+        return new CsvSource(ArrayFileSource.req(path, "CSV"), sorted, 0, false, ',', 1f, DEFAULT_SHUFFLE_BUFFER);
     }
 
     /** Whether the first line is a header to skip (default false). */
@@ -143,7 +143,7 @@ public final class CsvSource implements BatchSource {
 
     /** The shuffle-buffer size (default {@value BatchSource#DEFAULT_SHUFFLE_BUFFER} rows). */
     public CsvSource shuffleBuffer(int rows) throws IOException {
-        return new CsvSource(path, labelColumns, classes, header, delimiter, scale, IdxSource.checkBuffer(rows));
+        return new CsvSource(path, labelColumns, classes, header, delimiter, scale, ArrayFileSource.checkBuffer(rows));
     }
 
     @Override

@@ -76,7 +76,7 @@ public final class IteratorSource implements BatchSource {
 
     /** The shuffle-buffer size (default {@value BatchSource#DEFAULT_SHUFFLE_BUFFER} rows). */
     public IteratorSource shuffleBuffer(int rows) {
-        return new IteratorSource(iterator, IdxSource.checkBuffer(rows), this.rows, featureWidth, labelWidth);
+        return new IteratorSource(iterator, ArrayFileSource.checkBuffer(rows), this.rows, featureWidth, labelWidth);
     }
 
     @Override

@@ -2,7 +2,6 @@ package org.callbacks4j.data;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Objects;
 
 /**
  * NumPy {@code .npy} files (written by {@code numpy.save}, C order; gzipped or not): a features array
@@ -17,14 +16,10 @@ import java.util.Objects;
  * <p>Uncompressed files are memory-mapped and shuffled by a permutation of all rows (random access; the heap holds no
  * rows); gzipped files are read in order each epoch, through a shuffle buffer of {@link #shuffleBuffer()} rows.
  */
-public final class NpySource implements BatchSource {
-
-    private final ArrayRows rows;
-    private final int shuffleBuffer;
+public final class NpySource extends ArrayFileSource {
 
     private NpySource(ArrayRows rows, int shuffleBuffer) {
-        this.rows = rows;
-        this.shuffleBuffer = shuffleBuffer;
+        super(rows, shuffleBuffer);
     }
 
     /**
@@ -35,12 +30,9 @@ public final class NpySource implements BatchSource {
      * @throws BadDataException if a file is not a .npy file, is truncated, or the row counts differ
      */
     public static NpySource classification(Path features, Path labels, int classes) throws IOException {
-        if (classes < 2) {
-            throw new IllegalArgumentException("classes " + classes + " must be at least 2; pass the number of "
-                    + "classes, e.g. 10 for digits");
-        }
+        int k = checkClasses(classes, "10 for digits");
         return new NpySource(new ArrayRows(ArrayFile.npy(req(features, "features")), ArrayFile.npy(req(labels,
-                "labels")), classes, 1f), DEFAULT_SHUFFLE_BUFFER);
+                "labels")), k, 1f), DEFAULT_SHUFFLE_BUFFER);
     }
 
     /** Features and label values: each row of {@code labels} is used as it is (regression, multi-label). */
@@ -51,57 +43,11 @@ public final class NpySource implements BatchSource {
 
     /** Multiplies every feature by {@code scale} as it is read, e.g. {@code 1 / 255f} for pixels in [0, 1]. */
     public NpySource scale(float scale) {
-        return new NpySource(new ArrayRows(rows.features, rows.labels, rows.classes, scale), shuffleBuffer);
+        return new NpySource(scaledRows(scale), shuffleBuffer());
     }
 
     /** The shuffle-buffer size for gzipped files (default {@value BatchSource#DEFAULT_SHUFFLE_BUFFER} rows). */
     public NpySource shuffleBuffer(int rows) {
         return new NpySource(this.rows, checkBuffer(rows));
-    }
-
-    @Override
-    public int size() {
-        return rows.size();
-    }
-
-    @Override
-    public int featureWidth() {
-        return rows.featureWidth();
-    }
-
-    @Override
-    public int labelWidth() {
-        return rows.labelWidth();
-    }
-
-    @Override
-    public int shuffleBuffer() {
-        return shuffleBuffer;
-    }
-
-    @Override
-    public String describe() {
-        return "NpySource(" + rows.describe() + ")";
-    }
-
-    @Override
-    public RowReader open() throws IOException {
-        return rows.open();
-    }
-
-    @Override
-    public String toString() {
-        return describe();
-    }
-
-    static Path req(Path path, String what) {
-        return Objects.requireNonNull(path, what + " path is null; pass the path of the " + what + " file");
-    }
-
-    static int checkBuffer(int rows) {
-        if (rows < 1) {
-            throw new IllegalArgumentException("shuffleBuffer " + rows + " must be at least 1 row; pass e.g. 4096");
-        }
-        return rows;
     }
 }
