@@ -76,12 +76,14 @@ class SparkKillTest {
 
         int reached = lastRound(first, -1);
 
-        // 2. A new driver is killed at a random moment 1 to 9 s after its start: starting the JVM or Spark, restoring
-        // the backup, in a round or in a write.
+        // 2. A new driver is killed at a random moment 1 to 9 s after its start (starting the JVM or Spark, restoring
+        // the backup, in a round or in a write), or at the latest 0 to 50 ms into its first round.
         int millis = 1000 + random.nextInt(8000);
+        int afterRound = random.nextInt(50);
         Child second = Child.start(run, "none", 0);
-        second.killAfter(millis);
-        log.add("second driver killed " + millis + " ms after its start; its rounds " + second.rounds());
+        second.killAfter(millis, afterRound);
+        log.add("second driver killed " + millis + " ms after its start, or " + afterRound
+                + " ms after its first round; its rounds " + second.rounds());
         assertIntact(run, log);
         if (!second.rounds().isEmpty()) {
             assertResumed(second, reached, log);
@@ -250,13 +252,22 @@ class SparkKillTest {
             killNow();
         }
 
-        /** SIGKILL {@code millis} after the start; fails if the driver ends before. */
-        void killAfter(long millis) throws InterruptedException {
+        /**
+         * SIGKILL {@code millis} after the start, or {@code afterRoundMillis} after its first round if that comes
+         * first: on a quiet machine the rest of the run can take less than the random moment; fails if the driver
+         * ends before.
+         */
+        void killAfter(long millis, long afterRoundMillis) throws InterruptedException {
             long at = started + TimeUnit.MILLISECONDS.toNanos(millis);
+            boolean roundSeen = false;
             while (System.nanoTime() < at) {
                 String line = lines.poll(Math.max(1, at - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if ("<eof>".equals(line) || "done".equals(line)) {
                     throw new AssertionError("the driver ended before its kill at " + millis + " ms: " + output());
+                }
+                if (!roundSeen && line != null && line.startsWith("round ")) {
+                    roundSeen = true;
+                    at = Math.min(at, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(afterRoundMillis));
                 }
             }
             killNow();
