@@ -42,7 +42,9 @@ final class InferencePass {
             INDArray out = Nd4j.create(DataType.FLOAT, batchShape(rows, layer.outputShape()));
             switch (layer.type()) {
                 case DENSE -> {
-                    exec("xw_plus_b", new INDArray[] {in, model.weights(l), vector(model.bias(l))}, out, new int[0]);
+                    // matmul then biasadd in place: the trainer's two ops, so that both give the same bits.
+                    exec("matmul", new INDArray[] {in, model.weights(l)}, out, new int[] {0, 0, 0});
+                    exec("biasadd", new INDArray[] {out, vector(model.bias(l))}, out, new int[0]);
                     activate(model.activationFunction(l), out);
                 }
                 case CONV2D -> {

@@ -19,13 +19,10 @@ import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.api.ops.impl.scalar.comparison.ScalarGreaterThan;
 import org.nd4j.linalg.api.ops.impl.summarystats.Variance;
-import org.nd4j.linalg.api.ops.impl.transforms.ReluLayer;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.EqualTo;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.XwPlusB;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
 import org.nd4j.linalg.api.ops.random.impl.DropOutInverted;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
@@ -38,12 +35,15 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * exists before the first batch: activations and deltas live in a {@link Frame} per batch size, gradients in one flat
  * vector whose per-layer views mirror the parameter views (as DL4J's {@code MultiLayerNetwork}).
  *
- * <p>The common case, ReLU hidden layers under a softmax cross-entropy, runs on ND4J's fused ops ({@code relu_layer},
- * {@code xw_plus_b}, {@code softmax_cross_entropy_loss}) with their outputs in the frame: 17 ND4J calls for a
- * 784-256-10 batch with accuracy, none allocating an array. Other activations and losses go through ND4J's
- * {@code IActivation} and {@code ILossFunction}, whose derivatives and scores allocate their results.
+ * <p>Every libnd4j op of a batch is a {@link BoundOp}: built once per frame with its arrays and arguments, so a call
+ * costs about a microsecond instead of the 15 us {@code Nd4j.exec} spends building a native context each time; only
+ * the batch's rows, labels and loss column are bound again per batch. A dense layer is {@code matmul}, {@code biasadd}
+ * and its activation (ReLU and softmax as ops in place or into the frame); a softmax output under cross-entropy
+ * scores with {@code softmax_cross_entropy_loss} into the loss column and takes {@code p - y} as its delta. A
+ * 784-256-10 batch makes 13 such calls and none that allocates an array. Other activations and losses go through
+ * ND4J's {@code IActivation} and {@code ILossFunction}, whose derivatives and scores allocate their results.
  *
- * <p>Image layers run libnd4j's own kernels, NHWC, each built once per frame with its frame buffers as arguments:
+ * <p>Image layers run libnd4j's own kernels, NHWC, each bound once per frame to its frame buffers:
  * {@code conv2d}/{@code conv2d_bp} (kernel {@code [kH, kW, iC, oC]}), {@code maxpool2d}/{@code avgpool2d} and their
  * {@code _bp}, {@code batchnorm}/{@code batchnorm_bp} (whose input gradient includes the batch statistics' terms);
  * dropout masks come from ND4J's {@code DropOutInverted} on the model's own generator
@@ -64,7 +64,6 @@ final class Network {
     private final INDArray[] movingMeans;
     private final INDArray[] movingVariances;
     private final IActivation[] activations;
-    private final boolean[] plainRelu;
     private final boolean[] relu;
     private final boolean[] softmax;
     private final double[] l2;
@@ -80,9 +79,9 @@ final class Network {
     private final boolean binaryAccuracy;
     private final Random dropoutRandom;
     private double clipNorm = Double.NaN;
-    private DynamicCustomOp[] clipNormOps;
+    private BoundOp[] clipNormOps;
     private double clipValue = Double.NaN;
-    private DynamicCustomOp clipValueOp;
+    private BoundOp clipValueOp;
 
     /** A network for {@code loss} ({@code null}: forward passes only, for predictions). */
     Network(Sequential model, Loss loss, BuiltInMetric[] metrics) {
@@ -97,7 +96,6 @@ final class Network {
         this.movingMeans = new INDArray[layerCount];
         this.movingVariances = new INDArray[layerCount];
         this.activations = new IActivation[layerCount];
-        this.plainRelu = new boolean[layerCount];
         this.relu = new boolean[layerCount];
         this.softmax = new boolean[layerCount];
         this.l2 = new double[layerCount];
@@ -118,10 +116,9 @@ final class Network {
                 movingVariances[l] = model.movingVariance(l).reshape(layer.channels());
             }
             boolean hidden = l < layerCount - 1;
-            boolean isRelu = new ActivationReLU().equals(activations[l]);
-            // Hidden layers only: the loss needs the output layer's pre-activations, which the fused op skips.
-            plainRelu[l] = hidden && isRelu && types[l] == Layer.Type.DENSE;
-            relu[l] = hidden && isRelu && layer.hasKernel();
+            // Hidden layers only: ReLU runs in place on the activations, and the loss needs the output layer's
+            // pre-activations.
+            relu[l] = hidden && new ActivationReLU().equals(activations[l]) && layer.hasKernel();
             softmax[l] = activations[l] instanceof ActivationSoftmax;
             l2[l] = layer.l2();
             anyL2 |= l2[l] != 0;
@@ -167,20 +164,20 @@ final class Network {
         this.clipNormOps = null;
         this.clipValueOp = null;
         if (!Double.isNaN(clipNorm)) {
-            List<DynamicCustomOp> ops = new ArrayList<>();
+            List<BoundOp> ops = new ArrayList<>();
             for (int l = 0; l < layerCount; l++) {
                 for (INDArray g : new INDArray[] {weightGradients[l], biasGradients[l]}) {
                     if (g != null) {
-                        ops.add(DynamicCustomOp.builder("clipbynorm").addInputs(g).addOutputs(g)
-                                .addFloatingPointArguments(clipNorm).build());
+                        ops.add(BoundOp.of(DynamicCustomOp.builder("clipbynorm").addInputs(g).addOutputs(g)
+                                .addFloatingPointArguments(clipNorm).build()));
                     }
                 }
             }
-            clipNormOps = ops.toArray(new DynamicCustomOp[0]);
+            clipNormOps = ops.toArray(new BoundOp[0]);
         }
         if (!Double.isNaN(clipValue)) {
-            clipValueOp = DynamicCustomOp.builder("clipbyvalue").addInputs(gradient).addOutputs(gradient)
-                    .addFloatingPointArguments(-clipValue, clipValue).build();
+            clipValueOp = BoundOp.of(DynamicCustomOp.builder("clipbyvalue").addInputs(gradient).addOutputs(gradient)
+                    .addFloatingPointArguments(-clipValue, clipValue).build());
         }
     }
 
@@ -227,12 +224,12 @@ final class Network {
             clipping(opt.clipNorm(), opt.clipValue()); // once per fit: the ops bind the gradient's views
         }
         if (clipNormOps != null) {
-            for (DynamicCustomOp op : clipNormOps) {
-                Nd4j.exec(op);
+            for (BoundOp op : clipNormOps) {
+                op.run();
             }
         }
         if (clipValueOp != null) {
-            Nd4j.exec(clipValueOp);
+            clipValueOp.run();
         }
         opt.step(gradient, epoch);
         INDArray params = model.params();
@@ -258,29 +255,20 @@ final class Network {
         INDArray in = copyInput ? f.input : x;
         for (int l = 0; l < layerCount; l++) {
             switch (types[l]) {
-                case DENSE -> {
-                    if (f.fusedRelu[l]) {
-                        // ND4J's fused product, bias and ReLU: one op, and no pre-activations to keep (the backward
-                        // pass masks by a > 0, which holds exactly where z > 0).
-                        ReluLayer op = new ReluLayer(in, weights[l], biasVectors[l]);
-                        op.addOutputArgument(f.a[l]);
-                        Nd4j.exec(op);
-                    } else {
-                        // Also a ReLU layer the fused op refuses (a batch of one row, see FusedRelu): product
-                        // and bias, then ReLU in place; the backward pass is the same.
-                        Nd4j.exec(new XwPlusB(new INDArray[] {in, weights[l], biasVectors[l]}, f.z[l]));
-                        activate(l, f.z[l], f.a[l], training);
+                case DENSE, CONV2D -> {
+                    // The product (or convolution) and the bias; a ReLU layer's go straight into a, where ReLU runs
+                    // in place: the backward pass masks by a > 0, which holds exactly where z > 0.
+                    f.forwardOps[l].input(0, in).run();
+                    if (f.biasOps[l] != null) {
+                        f.biasOps[l].run();
                     }
-                }
-                case CONV2D -> {
-                    Nd4j.exec(f.forwardOps[l]);
-                    if (relu[l]) {
-                        Transforms.relu(f.a[l], false); // conv2d wrote into a: ReLU in place
+                    if (f.activationOps[l] != null) {
+                        f.activationOps[l].run();
                     } else {
                         activate(l, f.z[l], f.a[l], training);
                     }
                 }
-                case MAX_POOL, AVG_POOL, GLOBAL_AVG_POOL -> Nd4j.exec(f.forwardOps[l]);
+                case MAX_POOL, AVG_POOL, GLOBAL_AVG_POOL -> f.forwardOps[l].run();
                 case FLATTEN -> { } // a[l] is a view of the input
                 case DROPOUT -> {
                     double rate = layers[l].rate();
@@ -298,7 +286,7 @@ final class Network {
                         int[] dims = f.statDims[l];
                         in.mean(f.batchMean[l], dims);
                         Nd4j.getExecutioner().exec(new Variance(in, f.batchVariance[l], false, dims));
-                        Nd4j.exec(f.forwardOps[l]);
+                        f.forwardOps[l].run();
                         // moving = moving * momentum + batch * (1 - momentum), as Keras.
                         double m = layers[l].momentum();
                         movingMeans[l].muli(m);
@@ -306,7 +294,7 @@ final class Network {
                         movingVariances[l].muli(m);
                         Nd4j.exec(new Axpy(f.batchVariance[l], movingVariances[l], movingVariances[l], 1 - m));
                     } else {
-                        Nd4j.exec(f.inferenceOps[l]);
+                        f.inferenceOps[l].run();
                     }
                 }
             }
@@ -328,9 +316,7 @@ final class Network {
         if (softmaxCrossEntropy) {
             // ND4J's loss op, straight into lossOut: one op where LossMCXENT.computeScoreArray runs about eight and
             // allocates their results (0.2 ms a batch against 0.02). See Loss.SOFTMAX_CROSS_ENTROPY.
-            SoftmaxCrossEntropyLoss op = new SoftmaxCrossEntropyLoss(y, f.z[last], f.unitWeight, LossReduce.NONE, 0.0);
-            op.addOutputArgument(lossOut);
-            Nd4j.exec(op);
+            f.lossOp.input(f.lossLabels, y).output(0, lossOut).run();
         } else {
             lossOut.assign(lossFunction.computeScoreArray(y, f.z[last], activations[last], null));
             if (lossScale != 1.0) {
@@ -399,7 +385,7 @@ final class Network {
         if (softmaxCrossEntropy) {
             // LossMCXENT.computeGradient's softmax branch is this subtraction, after recomputing the softmax the
             // forward pass already holds.
-            Nd4j.exec(new SubOp(f.a[last], y, f.outputDelta));
+            f.outputDeltaOp.input(1, y).run();
             delta = f.outputDelta;
         } else {
             delta = lossFunction.computeGradient(y, f.z[last], activations[last], null);
@@ -436,17 +422,17 @@ final class Network {
         INDArray in = l == 0 ? (copyInput ? f.input : x) : f.a[l - 1];
         switch (types[l]) {
             case DENSE -> {
-                Nd4j.gemm(in, delta, weightGradients[l], true, false, scale, 0.0);
-                // The column sums as a product with a row of ones: a BLAS call, where ND4J's sum along dimension
-                // 0 is a slow strided reduction (0.3 ms for [128x256]).
-                Nd4j.gemm(f.ones, delta, biasGradients[l], false, false, scale, 0.0);
+                f.weightGradientOps[l].input(0, in).input(1, delta).alpha(scale).run();
+                // The column sums as a product with a row of ones: a gemm, where ND4J's sum along dimension 0 is a
+                // slow strided reduction (0.3 ms for [128x256]).
+                f.biasGradientOps[l].input(1, delta).alpha(scale).run();
                 if (l > 0) {
-                    Nd4j.gemm(delta, weights[l], f.da[l - 1], false, true, 1.0, 0.0);
+                    f.backwardOps[l].input(0, delta).run();
                 }
             }
             case CONV2D, BATCH_NORM -> {
-                f.backwardOps[l].setInputArgument(f.backwardOps[l].numInputArguments() - 1, delta);
-                Nd4j.exec(f.backwardOps[l]);
+                BoundOp op = f.backwardOps[l];
+                op.input(op.inputCount() - 1, delta).run();
                 weightGradients[l].muli(scale);
                 biasGradients[l].muli(scale);
             }
@@ -455,9 +441,9 @@ final class Network {
                     if (types[l] == Layer.Type.GLOBAL_AVG_POOL) {
                         f.pooledDelta[l].assign(delta); // [rows, c] into the [rows, 1, 1, c] gradient
                     } else {
-                        f.backwardOps[l].setInputArgument(1, delta);
+                        f.backwardOps[l].input(1, delta);
                     }
-                    Nd4j.exec(f.backwardOps[l]);
+                    f.backwardOps[l].run();
                 }
             }
             case FLATTEN -> {
@@ -524,10 +510,11 @@ final class Network {
             return f.da[l]; // no activation
         }
         if (relu[l]) {
-            // ReLU's derivative as a 0/1 mask of a > 0 (into z, unused by a fused layer), times the incoming gradient,
-            // in place: two streaming ops, cheaper than ND4J's relu_bp op and without its fresh output array.
-            Nd4j.getExecutioner().exec(new Step(f.a[l], f.z[l], 0.0));
-            Nd4j.exec(new MulOp(f.da[l], f.z[l], f.da[l]));
+            // ReLU's derivative as a 0/1 mask of a > 0 (into z, which a ReLU layer leaves unused), times the incoming
+            // gradient, in place: two streaming ops, three times faster than libnd4j's relu_bp and twenty than its
+            // greater and select (BENCHMARKS.md); legacy ops, so the frame keeps them built rather than bound.
+            Nd4j.getExecutioner().exec(f.reluMasks[l]);
+            Nd4j.getExecutioner().exec(f.reluGates[l]);
             return f.da[l];
         }
         return activations[l].backprop(f.z[l], f.da[l]).getFirst();
@@ -542,7 +529,7 @@ final class Network {
         return s;
     }
 
-    /** Buffers for one batch size, and the image layers' ops bound to them. */
+    /** Buffers for one batch size, and the ops of a batch bound to them. */
     final class Frame {
 
         final int rows;
@@ -552,16 +539,31 @@ final class Network {
         final INDArray[] z;
         final INDArray[] a;
         final INDArray[] da;
-        /** Per layer: a ReLU hidden layer that runs ND4J's fused op for this batch size ({@link FusedRelu}). */
-        final boolean[] fusedRelu;
         final INDArray[] mask;
         final INDArray[] batchMean;
         final INDArray[] batchVariance;
         final int[][] statDims;
         final INDArray[] pooledDelta;
-        final DynamicCustomOp[] forwardOps;
-        final DynamicCustomOp[] inferenceOps;
-        final DynamicCustomOp[] backwardOps;
+        /** Per layer: its product, convolution, pool or batch norm (training statistics). */
+        final BoundOp[] forwardOps;
+        /** Per layer: the bias a dense layer adds after its product (in place). */
+        final BoundOp[] biasOps;
+        /** Per layer: ReLU in place on a hidden layer's output, softmax from z into a; null: {@link #activate}. */
+        final BoundOp[] activationOps;
+        /** Per layer: batch norm with the moving statistics. */
+        final BoundOp[] inferenceOps;
+        /** Per layer: the gradient with respect to the input (dense: {@code delta W^T}) or the whole {@code _bp}. */
+        final BoundOp[] backwardOps;
+        /** Per dense layer: {@code alpha in^T delta} and {@code alpha ones delta}, into the gradient's views. */
+        final BoundOp[] weightGradientOps;
+        final BoundOp[] biasGradientOps;
+        /** Per ReLU layer: its derivative's mask of a > 0 into z, and the gradient times the mask in place. */
+        final Step[] reluMasks;
+        final MulOp[] reluGates;
+        /** Softmax cross-entropy per example, and its delta {@code p - y}; labels and loss column bound per batch. */
+        final BoundOp lossOp;
+        final int lossLabels;
+        final BoundOp outputDeltaOp;
         final INDArray ones;
         final INDArray unitWeight;
         final INDArray outputDelta;
@@ -596,13 +598,21 @@ final class Network {
             batchVariance = new INDArray[layerCount];
             statDims = new int[layerCount][];
             pooledDelta = new INDArray[layerCount];
-            forwardOps = new DynamicCustomOp[layerCount];
-            inferenceOps = new DynamicCustomOp[layerCount];
-            backwardOps = new DynamicCustomOp[layerCount];
-            fusedRelu = new boolean[layerCount];
+            forwardOps = new BoundOp[layerCount];
+            biasOps = new BoundOp[layerCount];
+            activationOps = new BoundOp[layerCount];
+            inferenceOps = new BoundOp[layerCount];
+            backwardOps = new BoundOp[layerCount];
+            weightGradientOps = new BoundOp[layerCount];
+            biasGradientOps = new BoundOp[layerCount];
+            reluMasks = new Step[layerCount];
+            reluGates = new MulOp[layerCount];
+            ones = Nd4j.ones(DataType.FLOAT, 1, rows);
+            // A dense first layer reads the batch's rows in place: its ops bind them per batch, this until then.
+            INDArray firstRows = copyInput ? input : Nd4j.create(DataType.FLOAT, rows, model.inputWidth());
             for (int l = 0; l < layerCount; l++) {
                 Layer layer = layers[l];
-                INDArray in = l == 0 ? input : a[l - 1];
+                INDArray in = l == 0 ? firstRows : a[l - 1];
                 INDArray inGrad = l == 0 ? inputGradient : da[l - 1];
                 long[] shape = batchShape(rows, layer.outputShape());
                 if (types[l] == Layer.Type.FLATTEN) {
@@ -615,28 +625,44 @@ final class Network {
                 da[l] = Nd4j.create(DataType.FLOAT, shape);
                 z[l] = layer.hasKernel() ? Nd4j.create(DataType.FLOAT, shape) : a[l];
                 int c = layer.channels();
-                if (types[l] == Layer.Type.DENSE) {
-                    fusedRelu[l] = plainRelu[l] && FusedRelu.accepts(rows, weights[l].size(0), c);
+                if (relu[l]) {
+                    reluMasks[l] = new Step(a[l], z[l], 0.0);
+                    reluGates[l] = new MulOp(da[l], z[l], da[l]);
+                    activationOps[l] = BoundOp.of(DynamicCustomOp.builder("relu").addInputs(a[l]).addOutputs(a[l])
+                            .addFloatingPointArguments(0.0).build());
+                } else if (softmax[l] && layer.hasKernel()) {
+                    activationOps[l] = BoundOp.of(new SoftMax(z[l], a[l]));
                 }
+                INDArray product = relu[l] ? a[l] : z[l];
                 switch (types[l]) {
+                    case DENSE -> {
+                        forwardOps[l] = BoundOp.matmul(in, false, weights[l], false, product, 1.0);
+                        biasOps[l] = BoundOp.of(DynamicCustomOp.builder("biasadd")
+                                .addInputs(product, biasVectors[l]).addOutputs(product).build());
+                        weightGradientOps[l] = BoundOp.matmul(in, true, da[l], false, weightGradients[l], 1.0);
+                        biasGradientOps[l] = BoundOp.matmul(ones, false, da[l], false, biasGradients[l], 1.0);
+                        if (l > 0) {
+                            backwardOps[l] = BoundOp.matmul(da[l], false, weights[l], true, inGrad, 1.0);
+                        }
+                    }
                     case CONV2D -> {
                         int[] args = layer.libnd4jWindowArguments();
-                        forwardOps[l] = DynamicCustomOp.builder("conv2d")
-                                .addInputs(in, weights[l], biasVectors[l]).addOutputs(relu[l] ? a[l] : z[l])
-                                .addIntegerArguments(args).build();
-                        backwardOps[l] = DynamicCustomOp.builder("conv2d_bp")
+                        forwardOps[l] = BoundOp.of(DynamicCustomOp.builder("conv2d")
+                                .addInputs(in, weights[l], biasVectors[l]).addOutputs(product)
+                                .addIntegerArguments(args).build());
+                        backwardOps[l] = BoundOp.of(DynamicCustomOp.builder("conv2d_bp")
                                 .addInputs(in, weights[l], biasVectors[l], da[l])
                                 .addOutputs(inGrad, weightGradients[l], biasGradientVectors[l])
-                                .addIntegerArguments(args).build();
+                                .addIntegerArguments(args).build());
                     }
                     case MAX_POOL, AVG_POOL -> {
                         String op = types[l] == Layer.Type.MAX_POOL ? "maxpool2d" : "avgpool2d";
                         int[] args = layer.libnd4jWindowArguments();
-                        forwardOps[l] = DynamicCustomOp.builder(op).addInputs(in).addOutputs(a[l])
-                                .addIntegerArguments(args).build();
+                        forwardOps[l] = BoundOp.of(DynamicCustomOp.builder(op).addInputs(in).addOutputs(a[l])
+                                .addIntegerArguments(args).build());
                         if (l > 0) {
-                            backwardOps[l] = DynamicCustomOp.builder(op + "_bp").addInputs(in, da[l])
-                                    .addOutputs(inGrad).addIntegerArguments(args).build();
+                            backwardOps[l] = BoundOp.of(DynamicCustomOp.builder(op + "_bp").addInputs(in, da[l])
+                                    .addOutputs(inGrad).addIntegerArguments(args).build());
                         }
                     }
                     case GLOBAL_AVG_POOL -> {
@@ -644,11 +670,12 @@ final class Network {
                         int[] args = {s[0], s[1], 1, 1, 0, 0, 1, 1, 0, 0, 1};
                         INDArray pooled = a[l].reshape('c', rows, 1, 1, c);
                         pooledDelta[l] = Nd4j.create(DataType.FLOAT, rows, 1, 1, c);
-                        forwardOps[l] = DynamicCustomOp.builder("avgpool2d").addInputs(in).addOutputs(pooled)
-                                .addIntegerArguments(args).build();
+                        forwardOps[l] = BoundOp.of(DynamicCustomOp.builder("avgpool2d").addInputs(in)
+                                .addOutputs(pooled).addIntegerArguments(args).build());
                         if (l > 0) {
-                            backwardOps[l] = DynamicCustomOp.builder("avgpool2d_bp").addInputs(in, pooledDelta[l])
-                                    .addOutputs(inGrad).addIntegerArguments(args).build();
+                            backwardOps[l] = BoundOp.of(DynamicCustomOp.builder("avgpool2d_bp")
+                                    .addInputs(in, pooledDelta[l]).addOutputs(inGrad).addIntegerArguments(args)
+                                    .build());
                         }
                     }
                     case DROPOUT -> mask[l] = Nd4j.create(DataType.FLOAT, shape);
@@ -661,26 +688,40 @@ final class Network {
                         batchMean[l] = Nd4j.create(DataType.FLOAT, c);
                         batchVariance[l] = Nd4j.create(DataType.FLOAT, c);
                         double eps = layer.epsilon();
-                        forwardOps[l] = DynamicCustomOp.builder("batchnorm")
+                        forwardOps[l] = BoundOp.of(DynamicCustomOp.builder("batchnorm")
                                 .addInputs(in, batchMean[l], batchVariance[l], weights[l], biasVectors[l])
                                 .addOutputs(a[l]).addIntegerArguments(1, 1, rank - 1)
-                                .addFloatingPointArguments(eps).build();
-                        inferenceOps[l] = DynamicCustomOp.builder("batchnorm")
+                                .addFloatingPointArguments(eps).build());
+                        inferenceOps[l] = BoundOp.of(DynamicCustomOp.builder("batchnorm")
                                 .addInputs(in, movingMeans[l], movingVariances[l], weights[l], biasVectors[l])
                                 .addOutputs(a[l]).addIntegerArguments(1, 1, rank - 1)
-                                .addFloatingPointArguments(eps).build();
-                        backwardOps[l] = DynamicCustomOp.builder("batchnorm_bp")
+                                .addFloatingPointArguments(eps).build());
+                        backwardOps[l] = BoundOp.of(DynamicCustomOp.builder("batchnorm_bp")
                                 .addInputs(in, batchMean[l], batchVariance[l], weights[l], biasVectors[l], da[l])
                                 .addOutputs(inGrad, Nd4j.create(DataType.FLOAT, c), Nd4j.create(DataType.FLOAT, c),
                                         weightGradients[l], biasGradientVectors[l])
-                                .addIntegerArguments(1, 1, rank - 1).addFloatingPointArguments(eps).build();
+                                .addIntegerArguments(1, 1, rank - 1).addFloatingPointArguments(eps).build());
                     }
                     default -> { }
                 }
             }
-            ones = Nd4j.ones(DataType.FLOAT, 1, rows);
             unitWeight = Nd4j.scalar(DataType.FLOAT, 1f);
             outputDelta = Nd4j.create(DataType.FLOAT, rows, outputWidth);
+            if (softmaxCrossEntropy) {
+                // Labels and loss column stand in until the first batch binds its own.
+                INDArray labels = Nd4j.create(DataType.FLOAT, rows, outputWidth);
+                SoftmaxCrossEntropyLoss loss = new SoftmaxCrossEntropyLoss(labels, z[layerCount - 1], unitWeight,
+                        LossReduce.NONE, 0.0);
+                loss.addOutputArgument(Nd4j.create(DataType.FLOAT, rows, 1));
+                lossOp = BoundOp.of(loss);
+                lossLabels = lossOp.inputIndex(labels);
+                outputDeltaOp = BoundOp.of(DynamicCustomOp.builder("subtract").addInputs(a[layerCount - 1], labels)
+                        .addOutputs(outputDelta).build());
+            } else {
+                lossOp = null;
+                lossLabels = -1;
+                outputDeltaOp = null;
+            }
             diff = Nd4j.create(DataType.FLOAT, rows, outputWidth);
             bool = Nd4j.create(DataType.BOOL, rows, outputWidth);
             predicted = Nd4j.create(DataType.INT64, rows);
