@@ -1,5 +1,6 @@
 package org.callbacks4j.train;
 
+import org.callbacks4j.internal.train.BoundOp;
 import org.callbacks4j.internal.train.HostAccuracy;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,6 +2,7 @@ package org.callbacks4j.train;
 
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Map;
 import org.callbacks4j.data.Dataset;
@@ -9,6 +10,8 @@ import org.callbacks4j.internal.train.NativeThreads;
 import org.callbacks4j.model.Activation;
 import org.callbacks4j.model.Sequential;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 class NativeThreadsTest {
 
@@ -22,48 +25,79 @@ class NativeThreadsTest {
         return b.dense(widths[widths.length - 1], Activation.SOFTMAX).seed(1).build();
     }
 
+    /** The choice for a build whose products run on OpenBLAS (ND4J's generic build). */
+    private static NativeThreads.Choice onOpenBlas(Map<String, String> env, int cores, Sequential model, int batch) {
+        return NativeThreads.choose(0, 0, env, cores, model, batch, true);
+    }
+
     @Test
     void smallLayersGetOneThreadForOpsAndBlasThreadsForLargeProducts() {
         // 784-256-10 at batch 128: 32,768 elements per activation, 25.7 million multiply-adds: one thread each.
-        NativeThreads.Choice small = NativeThreads.choose(0, 0, NO_ENV, 2, dense(784, 256, 10), 128);
+        NativeThreads.Choice small = onOpenBlas(NO_ENV, 2, dense(784, 256, 10), 128);
         assertThat(small.ops()).isEqualTo(1);
         assertThat(small.blas()).isEqualTo(1);
         assertThat(small.opsSource()).startsWith("chosen");
         // 784-512-256-10: 51.4 million multiply-adds in the first product: OpenBLAS on both cores, ops on one.
-        NativeThreads.Choice wide = NativeThreads.choose(0, 0, NO_ENV, 2, dense(784, 512, 256, 10), 128);
+        NativeThreads.Choice wide = onOpenBlas(NO_ENV, 2, dense(784, 512, 256, 10), 128);
         assertThat(wide.ops()).isEqualTo(1);
         assertThat(wide.blas()).isEqualTo(2);
         // Never more than the cores, never fewer than one.
-        NativeThreads.Choice huge = NativeThreads.choose(0, 0, NO_ENV, 4, dense(4096, 4096, 10), 1024);
+        NativeThreads.Choice huge = onOpenBlas(NO_ENV, 4, dense(4096, 4096, 10), 1024);
         assertThat(huge.ops()).isEqualTo(4);
         assertThat(huge.blas()).isEqualTo(4);
-        NativeThreads.Choice oneCore = NativeThreads.choose(0, 0, NO_ENV, 1, dense(4096, 4096, 10), 1024);
+        NativeThreads.Choice oneCore = onOpenBlas(NO_ENV, 1, dense(4096, 4096, 10), 1024);
         assertThat(oneCore.ops()).isEqualTo(1);
         assertThat(oneCore.blas()).isEqualTo(1);
-        assertThat(NativeThreads.choose(0, 0, NO_ENV, 16, dense(4, 8, 3), 1).blas()).isEqualTo(1);
+        assertThat(onOpenBlas(NO_ENV, 16, dense(4, 8, 3), 1).blas()).isEqualTo(1);
+    }
+
+    @Test
+    void openBlasGetsOneThreadWhereTheProductsRunOnOneDnn() {
+        // The oneDNN build runs matmul and conv2d itself (OpenMP threads, the ops' count); OpenBLAS only the axpy.
+        NativeThreads.Choice huge = NativeThreads.choose(0, 0, NO_ENV, 4, dense(4096, 4096, 10), 1024, false);
+        assertThat(huge.ops()).isEqualTo(4);
+        assertThat(huge.blas()).isEqualTo(1);
+        assertThat(huge.blasSource()).isEqualTo("chosen: the products run on oneDNN");
+        // A variable the user set still wins.
+        NativeThreads.Choice set = NativeThreads.choose(0, 0, Map.of("OPENBLAS_NUM_THREADS", "2"), 4,
+                dense(4096, 4096, 10), 1024, false);
+        assertThat(set.blas()).isEqualTo(2);
+    }
+
+    @Test
+    void theOneDnnBuildRunsTheProductsUnlessItsHelpersAreOff() {
+        // The runtime's default build on Linux x86-64 is the oneDNN one; a CPU without AVX2 loads the generic build.
+        assumeTrue(NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo().contains("HAVE_ONEDNN"));
+        assertThat(NativeThreads.productsOnOpenBlas()).isFalse();
+        Nd4j.getEnvironment().allowHelpers(false);
+        try {
+            assertThat(NativeThreads.productsOnOpenBlas()).isTrue();
+        } finally {
+            Nd4j.getEnvironment().allowHelpers(true);
+        }
     }
 
     @Test
     void variablesTheUserSetAreKept() {
         Sequential wide = dense(784, 512, 256, 10);
         // ND4J applies OMP_NUM_THREADS to both when it loads; the trainer keeps it for both.
-        NativeThreads.Choice omp = NativeThreads.choose(0, 0, Map.of("OMP_NUM_THREADS", "3"), 2, wide, 128);
+        NativeThreads.Choice omp = onOpenBlas(Map.of("OMP_NUM_THREADS", "3"), 2, wide, 128);
         assertThat(omp.ops()).isEqualTo(3);
         assertThat(omp.blas()).isEqualTo(3);
         assertThat(omp.opsSource()).isEqualTo("OMP_NUM_THREADS=3");
         assertThat(omp.blasSource()).isEqualTo("OMP_NUM_THREADS=3");
         // OPENBLAS_NUM_THREADS sets OpenBLAS's alone.
-        NativeThreads.Choice both = NativeThreads.choose(0, 0,
-                Map.of("OMP_NUM_THREADS", "1", "OPENBLAS_NUM_THREADS", "2"), 2, dense(784, 256, 10), 128);
+        NativeThreads.Choice both =
+                onOpenBlas(Map.of("OMP_NUM_THREADS", "1", "OPENBLAS_NUM_THREADS", "2"), 2, dense(784, 256, 10), 128);
         assertThat(both.ops()).isEqualTo(1);
         assertThat(both.blas()).isEqualTo(2);
         assertThat(both.blasSource()).isEqualTo("OPENBLAS_NUM_THREADS=2");
-        NativeThreads.Choice blasOnly = NativeThreads.choose(0, 0, Map.of("OPENBLAS_NUM_THREADS", "1"), 2, wide, 128);
+        NativeThreads.Choice blasOnly = onOpenBlas(Map.of("OPENBLAS_NUM_THREADS", "1"), 2, wide, 128);
         assertThat(blasOnly.ops()).isEqualTo(1);
         assertThat(blasOnly.opsSource()).startsWith("chosen");
         assertThat(blasOnly.blas()).isEqualTo(1);
         // A value that is not a positive number is ignored (and logged): the trainer chooses.
-        NativeThreads.Choice bad = NativeThreads.choose(0, 0, Map.of("OPENBLAS_NUM_THREADS", "many"), 2, wide, 128);
+        NativeThreads.Choice bad = onOpenBlas(Map.of("OPENBLAS_NUM_THREADS", "many"), 2, wide, 128);
         assertThat(bad.blas()).isEqualTo(2);
         assertThat(bad.blasSource()).startsWith("chosen");
     }

@@ -23,9 +23,15 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>ND4J's own ops get one thread per {@value #ELEMENTS_PER_OP_THREAD} elements of the largest activation
  *       (batch x widest layer), at least one and at most the cores: one thread for every network benchmarked;
- *   <li>OpenBLAS gets one thread per {@value #MACS_PER_BLAS_THREAD} multiply-adds of the largest product of a batch
- *       (batch x inputs x units of the widest layer), at least one and at most the cores: 784-256-10 at batch 128
- *       (25.7 million) one, 784-512-256-10 (51.4 million) two where there are two cores.
+ *   <li>OpenBLAS gets one thread where the loaded ND4J build runs the matrix products on oneDNN (the runtime's
+ *       default build on Linux x86-64: its products and convolutions thread with OpenMP, as ND4J's ops), since
+ *       OpenBLAS then runs only the update's streaming {@code axpy}, where a second thread spin-waiting between calls
+ *       costs the other threads more than it saves (784-512-256-10: 1.11 to 1.16 s an epoch against 1.22 to 1.29 s with
+ *       two, three alternating runs);
+ *   <li>otherwise (ND4J's generic build, whose products are OpenBLAS's) one thread per
+ *       {@value #MACS_PER_BLAS_THREAD} multiply-adds of the largest product of a batch (batch x inputs x units of the
+ *       widest layer), at least one and at most the cores: 784-256-10 at batch 128 (25.7 million) one,
+ *       784-512-256-10 (51.4 million) two where there are two cores.
  * </ul>
  *
  * <p>What the user set wins: {@code Trainer.builder().threads(n)} sets both counts; otherwise
@@ -68,6 +74,15 @@ public final class NativeThreads {
      */
     public static Choice choose(int requested, int requestedBlas, Map<String, String> env, int cores, Sequential model,
             int batchSize) {
+        return choose(requested, requestedBlas, env, cores, model, batchSize, productsOnOpenBlas());
+    }
+
+    /**
+     * As {@link #choose(int, int, Map, int, Sequential, int)}, for a build whose matrix products run on OpenBLAS
+     * ({@code productsOnOpenBlas}) or on oneDNN.
+     */
+    public static Choice choose(int requested, int requestedBlas, Map<String, String> env, int cores, Sequential model,
+            int batchSize, boolean productsOnOpenBlas) {
         Objects.requireNonNull(env, "env");
         if (requested > 0) {
             String source = "Trainer.builder().threads(" + requested
@@ -102,6 +117,9 @@ public final class NativeThreads {
         } else if (omp > 0) {
             blas = omp;
             blasSource = OMP_NUM_THREADS + "=" + omp;
+        } else if (!productsOnOpenBlas) {
+            blas = 1;
+            blasSource = "chosen: the products run on oneDNN";
         } else {
             blas = clamp(macs / MACS_PER_BLAS_THREAD, cpus);
             blasSource = "chosen: " + macs + " multiply-adds in the largest product, " + cpus
@@ -148,6 +166,15 @@ public final class NativeThreads {
             Nd4j.factory().blas().getMaxThreads(),
             Nd4j.getEnvironment().maxThreads()
         };
+    }
+
+    /**
+     * Whether the loaded ND4J build runs matrix products on OpenBLAS: false where it was built with oneDNN and may use
+     * it (ND4J's "helpers"), whose {@code matmul} and convolutions then run instead.
+     */
+    public static boolean productsOnOpenBlas() {
+        String build = NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo();
+        return !(build.contains("HAVE_ONEDNN") && Nd4j.getEnvironment().helpersAllowed());
     }
 
     private static int clamp(long threads, int cores) {

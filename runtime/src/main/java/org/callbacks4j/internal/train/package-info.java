@@ -4,6 +4,7 @@
  * ({@link org.callbacks4j.internal.train.HistoryRecorder}), the backup file format
  * ({@link org.callbacks4j.internal.train.Backups}) and the locks a fit holds on its model and output paths
  * ({@link org.callbacks4j.internal.train.FitLocks}, {@link org.callbacks4j.internal.train.OutputLock}), shared with
- * callbacks4j-dl4j's trainer.
+ * callbacks4j-dl4j's trainer; and {@link org.callbacks4j.internal.train.BoundOp}, a libnd4j op bound once to its
+ * arrays, which the trainer's network runs per batch and the benchmarks' gemm bound too.
  */
 package org.callbacks4j.internal.train;

@@ -1,4 +1,4 @@
-package org.callbacks4j.train;
+package org.callbacks4j.internal.train;
 
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -18,7 +18,7 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * same kernel with the same arguments (ND4J's executioner makes the same {@code execCustomOp2} call on its context)
  * in about a microsecond; only an input that changes per batch, the batch's rows or labels, is bound again.
  */
-final class BoundOp {
+public final class BoundOp {
 
     private final String name;
     private final long hash;
@@ -47,7 +47,7 @@ final class BoundOp {
     }
 
     /** {@code op} (an ND4J op object or {@link DynamicCustomOp#builder}'s result) bound to its arrays. */
-    static BoundOp of(CustomOp op) {
+    public static BoundOp of(CustomOp op) {
         return new BoundOp(op);
     }
 
@@ -55,14 +55,15 @@ final class BoundOp {
      * {@code c = alpha op(a) op(b)}, libnd4j's {@code matmul}: the op {@code Nd4j.gemm} builds on every call (in the
      * oneDNN build, oneDNN's matmul; in the generic one, BLAS).
      */
-    static BoundOp matmul(INDArray a, boolean transposeA, INDArray b, boolean transposeB, INDArray c, double alpha) {
+    public static BoundOp matmul(INDArray a, boolean transposeA, INDArray b, boolean transposeB, INDArray c,
+            double alpha) {
         return of(DynamicCustomOp.builder("matmul").addInputs(a, b).addOutputs(c)
                 .addIntegerArguments(transposeA ? 1 : 0, transposeB ? 1 : 0, 0)
                 .addFloatingPointArguments(alpha, 0.0).build());
     }
 
     /** Binds input {@code index} to {@code array}, unless it is already bound to that very array. */
-    BoundOp input(int index, INDArray array) {
+    public BoundOp input(int index, INDArray array) {
         if (inputs[index] != array) {
             context.setInputArray(index, array);
             inputs[index] = array;
@@ -71,7 +72,7 @@ final class BoundOp {
     }
 
     /** The index of input {@code array} (this very array, not an equal one). */
-    int inputIndex(INDArray array) {
+    public int inputIndex(INDArray array) {
         for (int i = 0; i < inputs.length; i++) {
             if (inputs[i] == array) {
                 return i;
@@ -81,12 +82,12 @@ final class BoundOp {
     }
 
     /** The number of inputs (the last is the incoming gradient of a {@code _bp} op). */
-    int inputCount() {
+    public int inputCount() {
         return inputs.length;
     }
 
     /** Binds output {@code index} to {@code array}, unless it is already bound to that very array. */
-    BoundOp output(int index, INDArray array) {
+    public BoundOp output(int index, INDArray array) {
         if (outputs[index] != array) {
             context.setOutputArray(index, array);
             outputs[index] = array;
@@ -95,7 +96,7 @@ final class BoundOp {
     }
 
     /** A {@link #matmul}'s factor {@code alpha}; rebinds the arguments only when it changes. */
-    BoundOp alpha(double alpha) {
+    public BoundOp alpha(double alpha) {
         if (Double.compare(floatArguments[0], alpha) != 0) {
             floatArguments = new double[] {alpha, floatArguments[1]};
             context.setTArguments(floatArguments);
@@ -104,7 +105,7 @@ final class BoundOp {
     }
 
     /** Runs the op; an error of libnd4j's becomes an exception naming the op. */
-    void run() {
+    public void run() {
         int status = nativeOps.execCustomOp2(null, hash, contextPointer);
         if (status != 0) {
             throw new IllegalStateException("ND4J op " + name + " failed (status " + status + "): "
