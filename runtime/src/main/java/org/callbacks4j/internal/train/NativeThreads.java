@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  *       (batch x widest layer), at least one and at most the cores: one thread for every network benchmarked;
  *   <li>OpenBLAS gets one thread where the loaded ND4J build runs the matrix products on oneDNN (the runtime's
  *       default build on Linux x86-64: its products and convolutions thread with OpenMP, as ND4J's ops), since
- *       OpenBLAS then runs only the update's streaming {@code axpy}, where a second thread spin-waiting between calls
- *       costs the other threads more than it saves (784-512-256-10: 1.11 to 1.16 s an epoch against 1.22 to 1.29 s with
- *       two, three alternating runs);
+ *       OpenBLAS then runs only the update's streaming {@code axpy}, where a second thread spin-waiting between
+ *       calls costs the other threads more than it saves (784-512-256-10: 1.11 to 1.16 s an epoch against 1.22 to
+ *       1.29 s with two, three alternating runs);
  *   <li>otherwise (ND4J's generic build, whose products are OpenBLAS's) one thread per
  *       {@value #MACS_PER_BLAS_THREAD} multiply-adds of the largest product of a batch (batch x inputs x units of the
  *       widest layer), at least one and at most the cores: 784-256-10 at batch 128 (25.7 million) one,
