@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.callbacks4j.History;
@@ -22,9 +21,7 @@ import org.callbacks4j.internal.train.FitLocks;
 import org.callbacks4j.internal.train.HistoryRecorder;
 import org.callbacks4j.internal.train.SlotLogs;
 import org.callbacks4j.model.Sequential;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
@@ -54,13 +51,11 @@ final class FitRun {
     private final FitContext context;
     private final OptimizerState optimizer;
 
-    // Training rows: [0, trainRows) of sourceX/sourceY, gathered into shuffledX/shuffledY each epoch when shuffling.
+    // Training rows: [0, trainRows) of sourceX/sourceY, in each epoch's order when shuffling (ShuffledRows).
     private final int trainRows;
     private final INDArray sourceX;
     private final INDArray sourceY;
-    private final int[] order;
-    private final INDArray shuffledX;
-    private final INDArray shuffledY;
+    private final ShuffledRows shuffled;
     private final FitBatches train;
     // Streamed batches (a file or iterator source, or weighted rows): the batch loop takes x, y and weights from
     // these instead of the views in train / validation; null when the data is an in-memory Dataset read as views.
@@ -183,24 +178,18 @@ final class FitRun {
                     : java.util.Arrays.copyOf(sampleWeights, trainRows);
             trainStream = new BatchStream(rows, "training", batchSize, fit.shuffle(), fit.seed(), rowWeights,
                     classWeights);
-            order = null;
-            shuffledX = null;
-            shuffledY = null;
+            shuffled = null;
             train = newBatches(null, null, 0, trainRows, batchSize, frames);
             if (weighted) {
                 train.weigh();
             }
         } else if (fit.shuffle()) {
             trainStream = null;
-            order = new int[trainRows];
-            shuffledX = Nd4j.create(DataType.FLOAT, trainRows, sourceX.size(1));
-            shuffledY = Nd4j.create(DataType.FLOAT, trainRows, sourceY.size(1));
-            train = newBatches(shuffledX, shuffledY, 0, trainRows, batchSize, frames);
+            shuffled = new ShuffledRows(sourceX, sourceY, trainRows);
+            train = newBatches(shuffled.features(), shuffled.labels(), 0, trainRows, batchSize, frames);
         } else {
             trainStream = null;
-            order = null;
-            shuffledX = null;
-            shuffledY = null;
+            shuffled = null;
             train = newBatches(sourceX, sourceY, 0, trainRows, batchSize, frames);
         }
         if (validationRows > 0 && validationData != null && validationMemory == null) {
@@ -276,7 +265,7 @@ final class FitRun {
                                     NDArrayIndex.all());
             // The training batches hold no rows in dataset order when shuffled or streamed (weighted training).
             predictions = new FitPredictions(plan.predictionListeners, net, model.outputWidth(), train,
-                    order != null || trainStream != null, sourceX, sourceY, batchSize, frames, metricCount,
+                    shuffled != null || trainStream != null, sourceX, sourceY, batchSize, frames, metricCount,
                     validation, validationLabels);
         }
     }
@@ -353,8 +342,8 @@ final class FitRun {
                 }
             }
             progbar.onEpochBegin(epoch, fit.epochs(), train.count);
-            if (order != null) {
-                shuffle(epoch);
+            if (shuffled != null) {
+                shuffled.shuffle(fit.seed(), epoch);
             }
             int rowsRun = trainEpoch(epoch, midEpoch ? resumedBatches : 0, midEpoch ? resumed.rowsRun() : 0);
             train.putMeans(epochLogs, lossSlot, metricSlots, rowsRun);
@@ -475,6 +464,10 @@ final class FitRun {
                 }
             }
             if (trainStream == null) {
+                if (shuffled != null) {
+                    int from = b * fit.batchSize();
+                    shuffled.gather(from, from + train.frames[b].rows);
+                }
                 net.trainStep(train.frames[b], train.x[b], train.y[b], train.loss[b], train.metrics[b], optimizer,
                         epoch);
             } else {
@@ -523,22 +516,6 @@ final class FitRun {
             }
         }
         return rowsRun;
-    }
-
-    /** Gathers the training rows in epoch {@code epoch}'s order, which depends only on the seed and the epoch. */
-    private void shuffle(int epoch) {
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        SplittableRandom random = new SplittableRandom(fit.seed() + 0x9E3779B97F4A7C15L * (epoch + 1L));
-        for (int i = order.length - 1; i > 0; i--) { // Fisher-Yates
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        Nd4j.pullRows(sourceX, shuffledX, 1, order);
-        Nd4j.pullRows(sourceY, shuffledY, 1, order);
     }
 
     private boolean has(int hook) {
