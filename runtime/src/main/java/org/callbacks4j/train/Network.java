@@ -42,8 +42,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * still go through ND4J's API). A dense layer is {@code matmul}, {@code biasadd}
  * and its activation (ReLU and softmax as ops in place or into the frame); a softmax output under cross-entropy
  * scores with {@code softmax_cross_entropy_loss} into the loss column and takes {@code p - y} as its delta. A
- * 784-256-10 batch makes 15 native calls (ReLU's backward mask and product are legacy ops, built once rather than
- * bound) and none that allocates an array. Other activations and losses go through
+ * 784-256-10 batch makes 15 native calls (ReLU's backward mask is a legacy op, built once rather than bound) and none that allocates an array. Other activations and losses go through
  * ND4J's {@code IActivation} and {@code ILossFunction}, whose derivatives and scores allocate their results.
  *
  * <p>Image layers run libnd4j's own kernels, NHWC, each bound once per frame to its frame buffers:
@@ -515,9 +514,9 @@ final class Network {
         if (relu[l]) {
             // ReLU's derivative as a 0/1 mask of a > 0 (into z, which a ReLU layer leaves unused), times the incoming
             // gradient, in place: two streaming ops, three times faster than libnd4j's relu_bp and twenty than its
-            // greater and select (BENCHMARKS.md); legacy ops, so the frame keeps them built rather than bound.
+            // greater and select (BENCHMARKS.md). Step is a legacy op, built once; the product a bound op.
             Nd4j.getExecutioner().exec(f.reluMasks[l]);
-            Nd4j.getExecutioner().exec(f.reluGates[l]);
+            f.reluGates[l].run();
             return f.da[l];
         }
         return activations[l].backprop(f.z[l], f.da[l]).getFirst();
@@ -562,7 +561,7 @@ final class Network {
         final BoundOp[] biasGradientOps;
         /** Per ReLU layer: its derivative's mask of a > 0 into z, and the gradient times the mask in place. */
         final Step[] reluMasks;
-        final MulOp[] reluGates;
+        final BoundOp[] reluGates;
         /** Softmax cross-entropy per example, and its delta {@code p - y}; labels and loss column bound per batch. */
         final BoundOp lossOp;
         final int lossLabels;
@@ -609,7 +608,7 @@ final class Network {
             weightGradientOps = new BoundOp[layerCount];
             biasGradientOps = new BoundOp[layerCount];
             reluMasks = new Step[layerCount];
-            reluGates = new MulOp[layerCount];
+            reluGates = new BoundOp[layerCount];
             ones = Nd4j.ones(DataType.FLOAT, 1, rows);
             // A dense first layer reads the batch's rows in place: its ops bind them per batch, this until then.
             INDArray firstRows = copyInput ? input : Nd4j.create(DataType.FLOAT, rows, model.inputWidth());
@@ -630,7 +629,7 @@ final class Network {
                 int c = layer.channels();
                 if (relu[l]) {
                     reluMasks[l] = new Step(a[l], z[l], 0.0);
-                    reluGates[l] = new MulOp(da[l], z[l], da[l]);
+                    reluGates[l] = BoundOp.of(new MulOp(da[l], z[l], da[l]));
                     activationOps[l] = BoundOp.of(DynamicCustomOp.builder("relu").addInputs(a[l]).addOutputs(a[l])
                             .addFloatingPointArguments(0.0).build());
                 } else if (softmax[l] && layer.hasKernel()) {

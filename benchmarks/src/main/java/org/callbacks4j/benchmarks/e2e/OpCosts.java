@@ -4,6 +4,7 @@ import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Locale;
+import org.callbacks4j.internal.train.BoundOp;
 import org.callbacks4j.internal.train.HostAccuracy;
 import org.callbacks4j.model.Activation;
 import org.callbacks4j.model.Sequential;
@@ -15,6 +16,7 @@ import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.indexaccum.custom.ArgMax;
 import org.nd4j.linalg.api.ops.impl.loss.SoftmaxCrossEntropyLoss;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
@@ -23,7 +25,6 @@ import org.nd4j.linalg.api.ops.impl.transforms.custom.EqualTo;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.XwPlusB;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.GradientUpdater;
@@ -33,7 +34,8 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 /**
  * The cost of each step of a 784-256-10 training batch (batch 128), timed alone: the calls the trainer first made
  * through ND4J's high-level API (activations, {@code LossMCXENT}, {@code AdamUpdater}, ...) against the calls
- * {@code Network} and {@code OptimizerState} make now, on arrays of the same shapes, in the same process: median wall
+ * {@code Network} and {@code OptimizerState} make now (libnd4j ops bound once to their arrays, {@code BoundOp}), on
+ * arrays of the same shapes, in the same process: median wall
  * time per call and Java heap allocated per call on this thread. Complements the JFR profile in BENCHMARKS.md
  * ("Where the time goes").
  *
@@ -95,6 +97,14 @@ public final class OpCosts {
         INDArray b2 = Nd4j.rand(DataType.FLOAT, 1, 10);
         INDArray b2Vector = b2.reshape(10);
         INDArray a2 = Nd4j.create(DataType.FLOAT, rows, 10);
+        // The ops as the trainer's Network binds them once per frame (BoundOp) and runs them per batch.
+        BoundOp forward1 = BoundOp.matmul(x, false, w1, false, a1, 1.0);
+        BoundOp bias1 = BoundOp.of(DynamicCustomOp.builder("biasadd").addInputs(a1, b1Vector).addOutputs(a1).build());
+        BoundOp relu1 = BoundOp.of(DynamicCustomOp.builder("relu").addInputs(a1).addOutputs(a1)
+                .addFloatingPointArguments(0.0).build());
+        BoundOp forward2 = BoundOp.matmul(a1, false, w2, false, z2, 1.0);
+        BoundOp bias2 = BoundOp.of(DynamicCustomOp.builder("biasadd").addInputs(z2, b2Vector).addOutputs(z2).build());
+        BoundOp softmax2 = BoundOp.of(new SoftMax(z2, a2));
         compare("layer 1 forward: product, bias, ReLU",
                 "gemm, addiRowVector, assign, ActivationReLU", 300, () -> {
                     Nd4j.gemm(x, w1, z1, false, false, 1, 0);
@@ -102,10 +112,10 @@ public final class OpCosts {
                     a1.assign(z1);
                     relu.getActivation(a1, true);
                 },
-                "relu_layer op", 300, () -> {
-                    ReluLayer op = new ReluLayer(x, w1, b1Vector);
-                    op.addOutputArgument(a1);
-                    Nd4j.exec(op);
+                "matmul, biasadd, relu: bound ops", 300, () -> {
+                    forward1.run();
+                    bias1.run();
+                    relu1.run();
                 });
         compare("layer 2 forward: product, bias, softmax",
                 "gemm, addiRowVector, assign, ActivationSoftmax", 1000, () -> {
@@ -114,33 +124,38 @@ public final class OpCosts {
                     a2.assign(z2);
                     softmax.getActivation(a2, true);
                 },
-                "xw_plus_b op, softmax op into the frame", 1000, () -> {
-                    Nd4j.exec(new XwPlusB(new INDArray[] {a1, w2, b2Vector}, z2));
-                    Nd4j.exec(new SoftMax(z2, a2));
+                "matmul, biasadd, softmax into the frame: bound ops", 1000, () -> {
+                    forward2.run();
+                    bias2.run();
+                    softmax2.run();
                 });
         INDArray delta = Nd4j.create(DataType.FLOAT, rows, 10);
         INDArray unitWeight = Nd4j.scalar(DataType.FLOAT, 1f);
+        SoftmaxCrossEntropyLoss lossCall = new SoftmaxCrossEntropyLoss(y, z2, unitWeight, LossReduce.NONE, 0);
+        lossCall.addOutputArgument(lossBatch);
+        BoundOp lossOp = BoundOp.of(lossCall);
+        BoundOp deltaOp = BoundOp.of(DynamicCustomOp.builder("subtract").addInputs(a2, y).addOutputs(delta).build());
         compare("loss and its gradient", "LossMCXENT computeScoreArray, computeGradient, assign", 1000, () -> {
                     lossBatch.assign(loss.computeScoreArray(y, z2, softmax, null));
                     loss.computeGradient(y, z2, softmax, null);
                 },
-                "softmax_cross_entropy_loss op, p - y", 1000, () -> {
-                    SoftmaxCrossEntropyLoss op = new SoftmaxCrossEntropyLoss(y, z2, unitWeight, LossReduce.NONE, 0);
-                    op.addOutputArgument(lossBatch);
-                    Nd4j.exec(op);
-                    Nd4j.exec(new SubOp(a2, y, delta));
+                "softmax_cross_entropy_loss, subtract p - y: bound ops", 1000, () -> {
+                    lossOp.run();
+                    deltaOp.run();
                 });
         INDArray mask = Nd4j.create(DataType.FLOAT, rows, 256);
+        Step maskOp = new Step(a1, mask, 0.0);
+        MulOp gateOp = new MulOp(d1, mask, d1);
         compare("ReLU backprop [128x256]", "ActivationReLU.backprop (a fresh result array)", 1000,
                 () -> relu.backprop(z1, d1),
-                "Step mask times the gradient, in place", 1000, () -> {
-                    Nd4j.exec(new Step(a1, mask, 0.0));
-                    Nd4j.exec(new MulOp(d1, mask, d1));
+                "Step mask times the gradient, in place (ops built once)", 1000, () -> {
+                    Nd4j.getExecutioner().exec(maskOp);
+                    Nd4j.getExecutioner().exec(gateOp);
                 });
         INDArray ones = Nd4j.ones(DataType.FLOAT, 1, rows);
         INDArray db1 = Nd4j.create(DataType.FLOAT, 1, 256);
         compare("bias gradient, layer 1", "sum along dimension 0", 1000, () -> d1.sum(db1, 0),
-                "gemm with a row of ones", 1000, () -> Nd4j.gemm(ones, d1, db1, false, false, 1, 0));
+                "matmul with a row of ones: a bound op", 1000, BoundOp.matmul(ones, false, d1, false, db1, 1.0)::run);
         INDArray work = gradient.dup();
         // The trainer's own optimizer state for the 784-256-10 model (203,530 parameters), through its public API.
         Trainer trainer = Trainer.builder()
@@ -179,9 +194,23 @@ public final class OpCosts {
         System.out.println("| other calls | median | heap |");
         System.out.println("|---|---|---|");
         time("ND4J op overhead: scalar add on a 1-element array", 2000, () -> one.addi(1.0));
-        time("gemm forward, layer 1: [128x784] x [784x256]", 200, () -> Nd4j.gemm(x, w1, z1, false, false, 1, 0));
-        time("gemm backward dW, layer 1: [784x128] x [128x256]", 200,
+        BoundOp addOne = BoundOp.of(DynamicCustomOp.builder("add").addInputs(one, one).addOutputs(one).build());
+        time("bound op overhead: add on a 1-element array", 2000, addOne::run);
+        time("gemm forward, layer 1: [128x784] x [784x256], Nd4j.gemm", 200,
+                () -> Nd4j.gemm(x, w1, z1, false, false, 1, 0));
+        time("gemm forward, layer 1, bound matmul", 200, BoundOp.matmul(x, false, w1, false, z1, 1.0)::run);
+        time("gemm backward dW, layer 1: [784x128] x [128x256], Nd4j.gemm", 200,
                 () -> Nd4j.gemm(x, d1, dw1, true, false, 1, 0));
+        time("gemm backward dW, layer 1, bound matmul", 200, BoundOp.matmul(x, true, d1, false, dw1, 1.0)::run);
+        time("before 2026-12-05: relu_layer op, layer 1 (oneDNN inner product)", 300, () -> {
+            ReluLayer op = new ReluLayer(x, w1, b1Vector);
+            op.addOutputArgument(a1);
+            Nd4j.exec(op);
+        });
+        time("before 2026-12-05: xw_plus_b op and softmax, layer 2", 1000, () -> {
+            Nd4j.exec(new XwPlusB(new INDArray[] {a1, w2, b2Vector}, z2));
+            Nd4j.exec(new SoftMax(z2, a2));
+        });
         time("accuracy: ArgMax of [128x10]", 2000, () -> Nd4j.exec(new ArgMax(new INDArray[] {z2},
                 new INDArray[] {predicted}, false, 1)));
         time("sumNumber of a [128x1] loss view (a host copy)", 2000, () -> lossBatch.sumNumber());
