@@ -39,11 +39,12 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>The libnd4j custom ops of a batch are {@link BoundOp}s: built once per frame with their arrays and arguments, so
  * a call costs about a microsecond instead of the 15 us {@code Nd4j.exec} spends building a native context each time;
  * only the batch's rows, labels and loss column are bound again per batch (batch norm's statistics and dropout's masks
- * still go through ND4J's API). A dense layer is {@code matmul}, {@code biasadd}
- * and its activation (ReLU and softmax as ops in place or into the frame); a softmax output under cross-entropy
- * scores with {@code softmax_cross_entropy_loss} into the loss column and takes {@code p - y} as its delta. A
- * 784-256-10 batch makes 15 native calls (ReLU's backward mask is a legacy op, built once rather than bound) and none that allocates an array. Other activations and losses go through
- * ND4J's {@code IActivation} and {@code ILossFunction}, whose derivatives and scores allocate their results.
+ * still go through ND4J's API). A dense layer is {@code matmul}, {@code biasadd} and its activation (ReLU and softmax
+ * as ops in place or into the frame); a softmax output under cross-entropy scores with
+ * {@code softmax_cross_entropy_loss} into the loss column and takes {@code p - y} as its delta. A 784-256-10 batch
+ * makes 15 native calls (ReLU's backward mask is a legacy op, built once rather than bound) and none that allocates
+ * an array. Other activations and losses go through ND4J's {@code IActivation} and {@code ILossFunction}, whose
+ * derivatives and scores allocate their results.
  *
  * <p>Image layers run libnd4j's own kernels, NHWC, each bound once per frame to its frame buffers:
  * {@code conv2d}/{@code conv2d_bp} (kernel {@code [kH, kW, iC, oC]}), {@code maxpool2d}/{@code avgpool2d} and their

@@ -16,7 +16,8 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * it, and collects the outputs into a fresh list: about 15 us per call on the 2-core machine (BENCHMARKS.md, "What
  * stood between the trainer and the gemms"), where a 784-256-10 batch makes about a dozen calls. A bound op runs the
  * same kernel with the same arguments (ND4J's executioner makes the same {@code execCustomOp2} call on its context)
- * in about a microsecond; only an input that changes per batch, the batch's rows or labels, is bound again.
+ * in about a microsecond; only an input that changes per batch, the batch's rows or labels, is bound again. The op
+ * keeps its arrays referenced while it lives; ND4J's deallocator frees the native context after it.
  */
 public final class BoundOp {
 
