@@ -19,7 +19,6 @@ import org.nd4j.linalg.api.ops.impl.loss.SoftmaxCrossEntropyLoss;
 import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.api.ops.impl.scalar.comparison.ScalarGreaterThan;
-import org.nd4j.linalg.api.ops.impl.summarystats.Variance;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.EqualTo;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
@@ -286,9 +285,9 @@ final class Network {
                 }
                 case BATCH_NORM -> {
                     if (training) {
-                        int[] dims = f.statDims[l];
-                        in.mean(f.batchMean[l], dims);
-                        Nd4j.getExecutioner().exec(new Variance(in, f.batchVariance[l], false, dims));
+                        for (BoundOp op : f.statisticsOps[l]) {
+                            op.run();
+                        }
                         f.forwardOps[l].run();
                         // moving = moving * momentum + batch * (1 - momentum), as Keras.
                         double m = layers[l].momentum();
@@ -545,7 +544,13 @@ final class Network {
         final INDArray[] mask;
         final INDArray[] batchMean;
         final INDArray[] batchVariance;
-        final int[][] statDims;
+        /**
+         * Per batch-norm layer: the batch's mean and (biased) variance per channel, over every other axis, as ops on
+         * the input seen as {@code [examples x positions, channels]}: the mean as {@code ones x in / n}, then the
+         * centred input squared and its mean the same way. ND4J's {@code mean} and {@code Variance} along those axes
+         * are strided reductions, the variance alone a fifth of the CNN's image-layer time (BENCHMARKS.md).
+         */
+        final BoundOp[][] statisticsOps;
         final INDArray[] pooledDelta;
         /** Per layer: its product, convolution, pool or batch norm (training statistics). */
         final BoundOp[] forwardOps;
@@ -599,7 +604,7 @@ final class Network {
             mask = new INDArray[layerCount];
             batchMean = new INDArray[layerCount];
             batchVariance = new INDArray[layerCount];
-            statDims = new int[layerCount][];
+            statisticsOps = new BoundOp[layerCount][];
             pooledDelta = new INDArray[layerCount];
             forwardOps = new BoundOp[layerCount];
             biasOps = new BoundOp[layerCount];
@@ -684,12 +689,22 @@ final class Network {
                     case DROPOUT -> mask[l] = Nd4j.create(DataType.FLOAT, shape);
                     case BATCH_NORM -> {
                         int rank = shape.length;
-                        statDims[l] = new int[rank - 1];
-                        for (int d = 0; d < rank - 1; d++) {
-                            statDims[l][d] = d;
-                        }
                         batchMean[l] = Nd4j.create(DataType.FLOAT, c);
                         batchVariance[l] = Nd4j.create(DataType.FLOAT, c);
+                        long positions = in.length() / c; // examples x height x width
+                        INDArray columns = in.reshape('c', positions, c);
+                        INDArray centred = Nd4j.create(DataType.FLOAT, positions, c);
+                        INDArray positionOnes = Nd4j.ones(DataType.FLOAT, 1, positions);
+                        statisticsOps[l] = new BoundOp[] {
+                            BoundOp.matmul(positionOnes, false, columns, false, batchMean[l].reshape(1, c),
+                                    1.0 / positions),
+                            BoundOp.of(DynamicCustomOp.builder("subtract").addInputs(columns, batchMean[l])
+                                    .addOutputs(centred).build()),
+                            BoundOp.of(DynamicCustomOp.builder("multiply").addInputs(centred, centred)
+                                    .addOutputs(centred).build()),
+                            BoundOp.matmul(positionOnes, false, centred, false, batchVariance[l].reshape(1, c),
+                                    1.0 / positions)
+                        };
                         double eps = layer.epsilon();
                         forwardOps[l] = BoundOp.of(DynamicCustomOp.builder("batchnorm")
                                 .addInputs(in, batchMean[l], batchVariance[l], weights[l], biasVectors[l])
