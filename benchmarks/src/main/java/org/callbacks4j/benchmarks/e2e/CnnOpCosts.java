@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.callbacks4j.internal.train.BoundOp;
 import org.callbacks4j.internal.train.NativeThreads;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -83,8 +84,27 @@ public final class CnnOpCosts {
             INDArray bnGrad = Nd4j.create(DataType.FLOAT, BATCH, hw, hw, cout);
             int[] dims = {0, 1, 2};
             String bnAt = " " + hw + "x" + hw + "x" + cout;
-            rows.add(time("batch norm" + bnAt, "mean over N, H, W", calls, () -> out.mean(mean, dims)));
-            rows.add(time("batch norm" + bnAt, "Variance over N, H, W", calls,
+            // The batch statistics as the trainer binds them: the output as [positions, channels], the mean and
+            // the centred squares' mean as products with a row of ones.
+            long positions = out.length() / cout;
+            INDArray columns = out.reshape('c', positions, cout);
+            INDArray centred = Nd4j.create(DataType.FLOAT, positions, cout);
+            INDArray ones = Nd4j.ones(DataType.FLOAT, 1, positions);
+            BoundOp meanOp = BoundOp.matmul(ones, false, columns, false, mean.reshape(1, cout), 1.0 / positions);
+            BoundOp centre = BoundOp.of(DynamicCustomOp.builder("subtract").addInputs(columns, mean)
+                    .addOutputs(centred).build());
+            BoundOp square = BoundOp.of(DynamicCustomOp.builder("multiply").addInputs(centred, centred)
+                    .addOutputs(centred).build());
+            BoundOp varianceOp = BoundOp.matmul(ones, false, centred, false, var.reshape(1, cout), 1.0 / positions);
+            rows.add(time("batch norm" + bnAt, "batch mean and variance: four bound ops", calls, () -> {
+                meanOp.run();
+                centre.run();
+                square.run();
+                varianceOp.run();
+            }));
+            rows.add(time("batch norm" + bnAt, "mean over N, H, W (before 2026-12-05, for comparison)", calls,
+                    () -> out.mean(mean, dims)));
+            rows.add(time("batch norm" + bnAt, "Variance over N, H, W (before 2026-12-05, for comparison)", calls,
                     () -> Nd4j.getExecutioner().exec(new Variance(out, var, false, dims))));
             rows.add(time("batch norm" + bnAt, "batchnorm", calls, DynamicCustomOp.builder("batchnorm")
                     .addInputs(out, mean, var, gamma, beta).addOutputs(bnOut).addIntegerArguments(1, 1, 3)
