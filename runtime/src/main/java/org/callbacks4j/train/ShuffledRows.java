@@ -1,7 +1,7 @@
 package org.callbacks4j.train;
 
 import java.nio.FloatBuffer;
-import java.util.SplittableRandom;
+import org.callbacks4j.data.BatchStream;
 import org.callbacks4j.internal.io.NativeFloats;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -60,16 +60,7 @@ final class ShuffledRows {
 
     /** Draws epoch {@code epoch}'s order, which depends only on {@code seed} and the epoch. */
     void shuffle(long seed, int epoch) {
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        SplittableRandom random = new SplittableRandom(seed + 0x9E3779B97F4A7C15L * (epoch + 1L));
-        for (int i = order.length - 1; i > 0; i--) { // Fisher-Yates
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        BatchStream.permutation(order, true, seed, epoch);
         if (sourceXFloats == null) {
             Nd4j.pullRows(sourceX, x, 1, order);
             Nd4j.pullRows(sourceY, y, 1, order);

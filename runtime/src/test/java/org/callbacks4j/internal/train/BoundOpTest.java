@@ -61,7 +61,7 @@ class BoundOpTest {
     }
 
     @Test
-    void anOpThatFailsNamesItselfAndLibnd4jsMessage() {
+    void anOpThatFailsNamesItself() {
         INDArray a = Nd4j.create(DataType.FLOAT, 3, 4);
         INDArray wrong = Nd4j.create(DataType.FLOAT, 5, 2); // 4 columns cannot meet 5 rows
         BoundOp op = BoundOp.of(DynamicCustomOp.builder("matmul").addInputs(a, wrong)
