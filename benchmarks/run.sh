@@ -15,6 +15,8 @@
 #                                     # CSV log, TensorBoard, all of them, none, and History.plot (digits-observers.md)
 #   benchmarks/run.sh --streaming     # Fashion-MNIST epochs streamed from the IDX files (mapped, gzip) against the
 #                                     # same rows in memory, interleaved rounds (streaming-epochs.md)
+#   benchmarks/run.sh --fit-start     # what a fit costs besides its epochs: time before and after the epoch and the
+#                                     # peak memory it adds, shuffled and in order (fit-start.md)
 #   benchmarks/run.sh --cnn           # the Fashion-MNIST sample's CNN: ours (its own thread choice, 1 and 2 threads),
 #                                     # DL4J's equivalent network (1, 2) and PyTorch's (benchmarks/pytorch_cnn.py; 1,
 #                                     # 2), one epoch of each per round, interleaved, in one process (cnn-env.md;
@@ -58,6 +60,7 @@ while [ $# -gt 0 ]; do
     --cnn) mode=cnn ;;
     --threads) mode=threads ;;
     --streaming) mode=streaming ;;
+    --fit-start) mode=fit-start ;;
     --out) out="$2"; shift ;;
     --no-build) build=0 ;;
     --skip-jmh) jmh=0 ;;
@@ -159,6 +162,12 @@ if [ "$mode" = streaming ]; then
     ${STREAMING_ARGS:-} 2>/dev/null | grep -v '^round'
   cp "$out/streaming/streaming-epochs.md" "$out/streaming-epochs.md"
   rm -f "$out/streaming/train-images-idx3-ubyte" "$out/streaming/train-labels-idx1-ubyte"
+  log_load after
+  exit 0
+fi
+
+if [ "$mode" = fit-start ]; then
+  "${java[@]}" org.callbacks4j.benchmarks.e2e.FitStart 2>/dev/null | tee "$out/fit-start.md"
   log_load after
   exit 0
 fi

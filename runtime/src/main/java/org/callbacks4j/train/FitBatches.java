@@ -29,7 +29,10 @@ final class FitBatches {
     INDArray[] weights;
     private final int batchSize;
 
-    /** {@code sourceX} and {@code sourceY} null: streamed rows, no feature and label views. */
+    /**
+     * {@code sourceX} and {@code sourceY} null: streamed or shuffled rows, no feature and label views (the caller
+     * puts a shuffled fit's batch buffers into {@link #x} and {@link #y}).
+     */
     FitBatches(INDArray sourceX, INDArray sourceY, int from, int rows, int batchSize,
             Map<Integer, Network.Frame> frameCache, Network net, int metricCount) {
         this.rows = rows;

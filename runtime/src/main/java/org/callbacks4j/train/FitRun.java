@@ -185,8 +185,12 @@ final class FitRun {
             }
         } else if (fit.shuffle()) {
             trainStream = null;
-            shuffled = new ShuffledRows(sourceX, sourceY, trainRows);
-            train = newBatches(shuffled.features(), shuffled.labels(), 0, trainRows, batchSize, frames);
+            shuffled = new ShuffledRows(sourceX, sourceY, trainRows, batchSize);
+            train = newBatches(null, null, 0, trainRows, batchSize, frames);
+            for (int b = 0; b < train.count; b++) {
+                train.x[b] = shuffled.features(b);
+                train.y[b] = shuffled.labels(b);
+            }
         } else {
             trainStream = null;
             shuffled = null;
@@ -465,8 +469,7 @@ final class FitRun {
             }
             if (trainStream == null) {
                 if (shuffled != null) {
-                    int from = b * fit.batchSize();
-                    shuffled.gather(from, from + train.frames[b].rows);
+                    shuffled.gather(b);
                 }
                 net.trainStep(train.frames[b], train.x[b], train.y[b], train.loss[b], train.metrics[b], optimizer,
                         epoch);

@@ -9,73 +9,101 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The training rows of an in-memory fit in each epoch's shuffled order: rows {@code [0, rows)} of the source features
- * and labels, gathered into arrays of their own whose consecutive batch views the trainer runs.
+ * and labels, batch by batch.
  *
  * <p>Each batch's rows are gathered right before that batch trains ({@link #gather}), a row at a time, straight from
- * the source's native memory: the batch is then in cache when the first layer's product reads it, where one copy of
- * the whole set at the epoch's start (ND4J's {@code pullRows}, 22 ms per Fashion-MNIST epoch) left every batch to be
- * read from memory again (BENCHMARKS.md, "2026-12-05"). Arrays whose memory is not dense float32 in C order take that
- * whole copy instead. Either way the rows and their order are the same.
+ * the source's native memory into one batch-sized buffer that every batch of its size reuses: the shuffled set is
+ * never copied whole. A copy of the whole set in its new order (ND4J's {@code pullRows} at each epoch's start, or a
+ * whole-set array filled batch by batch) doubled the training set's memory (188 MB for Fashion-MNIST) and took 0.6 s
+ * to allocate and touch at the start of every fit (BENCHMARKS.md, "2026-12-05"); the buffer stays in cache, so the
+ * first layer's product reads the batch from there. A source that Java cannot address as one float buffer (not dense
+ * float32 in C order, or over 2^31 values) is gathered by ND4J's {@code pullRows} instead, batch by batch. Either way
+ * the rows and their order are the same.
  */
 final class ShuffledRows {
 
-    private final INDArray sourceX;
-    private final INDArray sourceY;
-    private final INDArray x;
-    private final INDArray y;
-    private final int[] order;
+    private final int rows;
+    private final int batchSize;
     private final int width;
     private final int labelWidth;
+    private final int[] order;
+    private final INDArray sourceX;
+    private final INDArray sourceY;
+    // The sources' memory, or null: then ND4J's pullRows gathers each batch (Buffer.indexes).
     private final FloatBuffer sourceXFloats;
     private final FloatBuffer sourceYFloats;
-    private final FloatBuffer xFloats;
-    private final FloatBuffer yFloats;
+    // The buffer of the full batches and the shorter last batch's (null if the rows divide into full batches).
+    private final Buffer full;
+    private final Buffer last;
 
-    ShuffledRows(INDArray sourceX, INDArray sourceY, int rows) {
-        this.sourceX = sourceX;
-        this.sourceY = sourceY;
+    /** One batch size's features and labels, their memory as float buffers, and the source rows of its batch. */
+    private static final class Buffer {
+        final INDArray x;
+        final INDArray y;
+        final FloatBuffer xFloats;
+        final FloatBuffer yFloats;
+        final int[] indexes;
+
+        Buffer(int rows, int width, int labelWidth) {
+            x = Nd4j.create(DataType.FLOAT, rows, width);
+            y = Nd4j.create(DataType.FLOAT, rows, labelWidth);
+            xFloats = NativeFloats.view(x);
+            yFloats = NativeFloats.view(y);
+            indexes = new int[rows];
+        }
+    }
+
+    ShuffledRows(INDArray sourceX, INDArray sourceY, int rows, int batchSize) {
+        this.rows = rows;
+        this.batchSize = batchSize;
         this.width = (int) sourceX.size(1);
         this.labelWidth = (int) sourceY.size(1);
-        this.x = Nd4j.create(DataType.FLOAT, rows, width);
-        this.y = Nd4j.create(DataType.FLOAT, rows, labelWidth);
         this.order = new int[rows];
+        this.sourceX = sourceX;
+        this.sourceY = sourceY;
         FloatBuffer sx = NativeFloats.view(sourceX);
         FloatBuffer sy = NativeFloats.view(sourceY);
         boolean direct = sx != null && sy != null;
         this.sourceXFloats = direct ? sx : null;
         this.sourceYFloats = direct ? sy : null;
-        this.xFloats = direct ? NativeFloats.view(x) : null;
-        this.yFloats = direct ? NativeFloats.view(y) : null;
+        this.full = new Buffer(Math.min(rows, batchSize), width, labelWidth);
+        this.last = rows > batchSize && rows % batchSize > 0 ? new Buffer(rows % batchSize, width, labelWidth) : null;
     }
 
-    /** The shuffled features, {@code [rows, width]}; a batch's view holds its rows once {@link #gather}ed. */
-    INDArray features() {
-        return x;
+    /** Batch {@code b}'s features, {@code [batch rows, width]}: its rows once {@link #gather}ed, until the next one. */
+    INDArray features(int b) {
+        return buffer(b).x;
     }
 
-    /** The shuffled labels. */
-    INDArray labels() {
-        return y;
+    /** Batch {@code b}'s labels, as {@link #features}. */
+    INDArray labels(int b) {
+        return buffer(b).y;
+    }
+
+    private Buffer buffer(int b) {
+        return last != null && (long) (b + 1) * batchSize > rows ? last : full;
     }
 
     /** Draws epoch {@code epoch}'s order, which depends only on {@code seed} and the epoch. */
     void shuffle(long seed, int epoch) {
         BatchStream.permutation(order, true, seed, epoch);
-        if (sourceXFloats == null) {
-            Nd4j.pullRows(sourceX, x, 1, order);
-            Nd4j.pullRows(sourceY, y, 1, order);
-        }
     }
 
-    /** Gathers the rows of positions {@code [from, to)} of this epoch's order into those rows of the arrays. */
-    void gather(int from, int to) {
+    /** Gathers the rows of batch {@code b} of this epoch's order into its {@link #features} and {@link #labels}. */
+    void gather(int b) {
+        Buffer buffer = buffer(b);
+        int from = b * batchSize;
+        int count = buffer.indexes.length;
         if (sourceXFloats == null) {
-            return; // gathered whole by shuffle
+            System.arraycopy(order, from, buffer.indexes, 0, count);
+            Nd4j.pullRows(sourceX, buffer.x, 1, buffer.indexes);
+            Nd4j.pullRows(sourceY, buffer.y, 1, buffer.indexes);
+            return;
         }
-        for (int i = from; i < to; i++) {
-            int row = order[i];
-            xFloats.put(i * width, sourceXFloats, row * width, width);
-            yFloats.put(i * labelWidth, sourceYFloats, row * labelWidth, labelWidth);
+        for (int i = 0; i < count; i++) {
+            int row = order[from + i];
+            buffer.xFloats.put(i * width, sourceXFloats, row * width, width);
+            buffer.yFloats.put(i * labelWidth, sourceYFloats, row * labelWidth, labelWidth);
         }
     }
 }
