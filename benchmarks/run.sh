@@ -167,7 +167,8 @@ if [ "$mode" = streaming ]; then
 fi
 
 if [ "$mode" = fit-start ]; then
-  "${java[@]}" org.callbacks4j.benchmarks.e2e.FitStart 2>/dev/null | tee "$out/fit-start.md"
+  "${java[@]}" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn org.callbacks4j.benchmarks.e2e.FitStart 2>/dev/null \
+    | tee "$out/fit-start.md"
   log_load after
   exit 0
 fi
