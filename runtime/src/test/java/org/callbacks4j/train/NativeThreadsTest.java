@@ -58,6 +58,37 @@ class NativeThreadsTest {
         assertThat(huge.ops()).isEqualTo(4);
         assertThat(huge.blas()).isEqualTo(1);
         assertThat(huge.blasSource()).isEqualTo("chosen: the products run on oneDNN");
+        assertThat(huge.openMp()).isEqualTo(4);
+    }
+
+    @Test
+    void largeProductsGetOpenMpThreadsOfTheirOwnWhereTheyRunOnOneDnn() {
+        // 784-512-256-10 at batch 128: 51.4 million multiply-adds in the first product, so oneDNN's products (OpenMP)
+        // get both cores while ND4J's own ops (65,536 elements per activation) keep one.
+        NativeThreads.Choice wide = NativeThreads.choose(0, 0, NO_ENV, 2, dense(784, 512, 256, 10), 128, false);
+        assertThat(wide.ops()).isEqualTo(1);
+        assertThat(wide.openMp()).isEqualTo(2);
+        assertThat(wide.blas()).isEqualTo(1);
+        assertThat(wide.openMpSource()).isEqualTo("chosen: 51380224 multiply-adds in the largest product, 2 cores");
+        assertThat(wide.toString()).isEqualTo("ND4J ops on 1 thread (chosen: 65536 elements per activation, 2 cores), "
+                + "oneDNN's products on 2 threads (chosen: 51380224 multiply-adds in the largest product, 2 cores), "
+                + "OpenBLAS on 1 thread (chosen: the products run on oneDNN)");
+        // 784-256-10 (25.7 million): one, as the ops; the log then names one count for both.
+        NativeThreads.Choice small = NativeThreads.choose(0, 0, NO_ENV, 2, dense(784, 256, 10), 128, false);
+        assertThat(small.openMp()).isEqualTo(1);
+        assertThat(small.toString()).doesNotContain("oneDNN's products");
+        // One core: one. The generic build: OpenMP stays with the ops, the products' count goes to OpenBLAS.
+        assertThat(NativeThreads.choose(0, 0, NO_ENV, 1, dense(784, 512, 256, 10), 128, false).openMp()).isEqualTo(1);
+        NativeThreads.Choice generic = onOpenBlas(NO_ENV, 2, dense(784, 512, 256, 10), 128);
+        assertThat(generic.openMp()).isEqualTo(1);
+        assertThat(generic.blas()).isEqualTo(2);
+        // What the user set is kept for OpenMP too: OMP_NUM_THREADS, or the builder's count.
+        NativeThreads.Choice omp =
+                NativeThreads.choose(0, 0, Map.of("OMP_NUM_THREADS", "1"), 2, dense(784, 512, 256, 10), 128, false);
+        assertThat(omp.openMp()).isEqualTo(1);
+        assertThat(omp.openMpSource()).isEqualTo("OMP_NUM_THREADS=1");
+        NativeThreads.Choice built = NativeThreads.choose(1, 1, NO_ENV, 2, dense(784, 512, 256, 10), 128, false);
+        assertThat(built.openMp()).isEqualTo(1);
         // A variable the user set still wins.
         NativeThreads.Choice set = NativeThreads.choose(0, 0, Map.of("OPENBLAS_NUM_THREADS", "2"), 4,
                 dense(4096, 4096, 10), 1024, false);
@@ -137,5 +168,10 @@ class NativeThreadsTest {
         Trainer split = Trainer.builder().loss(Loss.SOFTMAX_CROSS_ENTROPY).threads(1, 2).build();
         split.evaluate(dense(4, 8, 3), data);
         assertThat(NativeThreads.current()).asList().containsExactly(1, 1, 2, pool).inOrder();
+        // OpenMP apart from ND4J's ops, as the oneDNN build's choice for large products sets it.
+        NativeThreads.apply(new NativeThreads.Choice(1, 2, 1, "test", "test", "test"));
+        assertThat(NativeThreads.current()).asList().containsExactly(1, 2, 1, pool).inOrder();
+        NativeThreads.apply(new NativeThreads.Choice(1, 1, "test", "test"));
+        assertThat(NativeThreads.current()).asList().containsExactly(1, 1, 1, pool).inOrder();
     }
 }

@@ -22,20 +22,22 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>ND4J's own ops get one thread per {@value #ELEMENTS_PER_OP_THREAD} elements of the largest activation
- *       (batch x widest layer), at least one and at most the cores: one thread for every network benchmarked;
- *   <li>OpenBLAS gets one thread where the loaded ND4J build runs the matrix products on oneDNN (the runtime's
- *       default build on Linux x86-64: its products and convolutions thread with OpenMP, as ND4J's ops), since
- *       OpenBLAS then runs only the update's streaming {@code axpy}, where a second thread spin-waiting between
- *       calls costs the other threads more than it saves (784-512-256-10: 1.11 to 1.16 s an epoch against 1.22 to
- *       1.29 s with two, three alternating runs);
- *   <li>otherwise (ND4J's generic build, whose products are OpenBLAS's) one thread per
- *       {@value #MACS_PER_BLAS_THREAD} multiply-adds of the largest product of a batch (batch x inputs x units of the
- *       widest layer), at least one and at most the cores: 784-256-10 at batch 128 (25.7 million) one,
- *       784-512-256-10 (51.4 million) two where there are two cores.
+ *       (batch x widest layer), at least one and at most the cores: one thread for every dense network benchmarked;
+ *   <li>the matrix products get one thread per {@value #MACS_PER_PRODUCT_THREAD} multiply-adds of the largest
+ *       product of a batch (batch x inputs x units of the widest layer), at least one and at most the cores:
+ *       784-256-10 at batch 128 (25.7 million) one, 784-512-256-10 (51.4 million) two where there are two cores.
+ *       In the oneDNN build (the runtime's default on Linux x86-64) the products and convolutions run on OpenMP's
+ *       threads, so OpenMP gets that count (or the ops' count, if larger) while ND4J's own ops keep theirs: the
+ *       products of 784-512-256-10 on two threads and the small ops around them on one made its epoch 11% faster
+ *       than all on one (BENCHMARKS.md, "2026-12-06"), where all on two thrash. In ND4J's generic build the products
+ *       are OpenBLAS's, which gets that count;
+ *   <li>OpenBLAS gets one thread in the oneDNN build, since it then runs only the update's streaming {@code axpy},
+ *       where a second thread spin-waiting between calls costs the other threads more than it saves
+ *       (784-512-256-10: 1.11 to 1.16 s an epoch against 1.22 to 1.29 s with two, three alternating runs).
  * </ul>
  *
- * <p>What the user set wins: {@code Trainer.builder().threads(n)} sets both counts; otherwise
- * {@code OMP_NUM_THREADS}, which ND4J applies to both when it loads, is kept for both, and
+ * <p>What the user set wins: {@code Trainer.builder().threads(n)} sets all three ({@code threads(ops, blas)}: OpenMP
+ * as the ops); otherwise {@code OMP_NUM_THREADS}, which ND4J applies to all three when it loads, is kept for all, and
  * {@code OPENBLAS_NUM_THREADS} (which ND4J would otherwise override) sets OpenBLAS's. The settings are process-wide and
  * stay after the fit; each change is logged at INFO, with where each count came from.
  */
@@ -47,8 +49,8 @@ public final class NativeThreads {
     static final String OPENBLAS_NUM_THREADS = "OPENBLAS_NUM_THREADS";
     /** ND4J's own ops: one thread per this many elements of the largest activation of a batch. */
     static final long ELEMENTS_PER_OP_THREAD = 1L << 18;
-    /** OpenBLAS: one thread per this many multiply-adds of the largest matrix product of a batch. */
-    static final long MACS_PER_BLAS_THREAD = 1L << 24;
+    /** The products' library: one thread per this many multiply-adds of the largest matrix product of a batch. */
+    static final long MACS_PER_PRODUCT_THREAD = 1L << 24;
 
     /** The last settings applied in this process (logged only when they change). */
     private static Choice applied;
@@ -57,14 +59,26 @@ public final class NativeThreads {
 
     /**
      * Thread counts and where each came from ({@code "chosen for ..."}, {@code "OMP_NUM_THREADS=1"},
-     * {@code "Trainer.builder().threads(2)"}).
+     * {@code "Trainer.builder().threads(2)"}): ND4J's own ops ({@code ops}, its thread pool), OpenMP's threads
+     * ({@code openMp}: ND4J's OpenMP loops and, in the oneDNN build, the matrix products and convolutions) and
+     * OpenBLAS's ({@code blas}).
      */
-    public record Choice(int ops, int blas, String opsSource, String blasSource) {
+    public record Choice(int ops, int openMp, int blas, String opsSource, String openMpSource, String blasSource) {
+
+        /** ND4J's ops and OpenMP on the same count, as ND4J itself applies {@code OMP_NUM_THREADS}. */
+        public Choice(int ops, int blas, String opsSource, String blasSource) {
+            this(ops, ops, blas, opsSource, opsSource, blasSource);
+        }
 
         @Override
         public String toString() {
-            return "ND4J ops on " + ops + (ops == 1 ? " thread (" : " threads (") + opsSource + "), OpenBLAS on " + blas
-                    + (blas == 1 ? " thread (" : " threads (") + blasSource + ")";
+            return "ND4J ops on " + count(ops) + " (" + opsSource + "), "
+                    + (openMp != ops ? "oneDNN's products on " + count(openMp) + " (" + openMpSource + "), " : "")
+                    + "OpenBLAS on " + count(blas) + " (" + blasSource + ")";
+        }
+
+        private static String count(int threads) {
+            return threads + (threads == 1 ? " thread" : " threads");
         }
     }
 
@@ -100,6 +114,7 @@ public final class NativeThreads {
         int cpus = Math.max(1, cores);
         long elements = widest * batchSize;
         long macs = largestProduct * batchSize;
+        String inCores = ", " + cpus + (cpus == 1 ? " core" : " cores");
         int ops;
         String opsSource;
         if (omp > 0) {
@@ -107,7 +122,17 @@ public final class NativeThreads {
             opsSource = OMP_NUM_THREADS + "=" + omp;
         } else {
             ops = clamp(elements / ELEMENTS_PER_OP_THREAD, cpus);
-            opsSource = "chosen: " + elements + " elements per activation, " + cpus + (cpus == 1 ? " core" : " cores");
+            opsSource = "chosen: " + elements + " elements per activation" + inCores;
+        }
+        // Whichever library runs the products gets one thread per MACS_PER_PRODUCT_THREAD of the largest: OpenBLAS in
+        // the generic build, OpenMP (oneDNN's threads) in the oneDNN build, where the ops' count is its floor.
+        int forProducts = clamp(macs / MACS_PER_PRODUCT_THREAD, cpus);
+        String productsSource = "chosen: " + macs + " multiply-adds in the largest product" + inCores;
+        int openMp = ops;
+        String openMpSource = opsSource;
+        if (omp == 0 && !productsOnOpenBlas && forProducts > ops) {
+            openMp = forProducts;
+            openMpSource = productsSource;
         }
         int blas;
         String blasSource;
@@ -121,11 +146,10 @@ public final class NativeThreads {
             blas = 1;
             blasSource = "chosen: the products run on oneDNN";
         } else {
-            blas = clamp(macs / MACS_PER_BLAS_THREAD, cpus);
-            blasSource = "chosen: " + macs + " multiply-adds in the largest product, " + cpus
-                    + (cpus == 1 ? " core" : " cores");
+            blas = forProducts;
+            blasSource = productsSource;
         }
-        return new Choice(ops, blas, opsSource, blasSource);
+        return new Choice(ops, openMp, blas, opsSource, openMpSource, blasSource);
     }
 
     /**
@@ -140,13 +164,18 @@ public final class NativeThreads {
 
     /** Applies {@code choice} to ND4J and OpenBLAS (process-wide); logs it when it differs from the last one. */
     public static synchronized void apply(Choice choice) {
-        // ND4J sizes its pool when it loads (OMP_NUM_THREADS, else the cores) and caps the count at that size.
+        // ND4J sizes its pool when it loads (OMP_NUM_THREADS, else the cores) and caps the count at that size;
+        // OpenMP follows the ops where the two are one count.
         int pool = Nd4j.getEnvironment().maxThreads();
-        Choice effective = choice.ops() <= pool ? choice : new Choice(pool, choice.blas(),
-                choice.opsSource() + "; capped at ND4J's pool of " + pool + ", sized when ND4J loaded",
-                choice.blasSource());
+        Choice effective = choice;
+        if (choice.ops() > pool) {
+            String capped = choice.opsSource() + "; capped at ND4J's pool of " + pool + ", sized when ND4J loaded";
+            boolean together = choice.openMp() == choice.ops();
+            effective = new Choice(pool, together ? pool : choice.openMp(), choice.blas(), capped,
+                    together ? capped : choice.openMpSource(), choice.blasSource());
+        }
         Nd4j.getEnvironment().setMaxMasterThreads(effective.ops());
-        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(effective.ops());
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(effective.openMp());
         Nd4j.factory().blas().setMaxThreads(effective.blas());
         if (!effective.equals(applied)) {
             log.info("native threads: {}; set them with Trainer.builder().threads(n) or .threads(ops, blas)",
