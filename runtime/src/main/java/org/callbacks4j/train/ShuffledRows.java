@@ -105,7 +105,7 @@ final class ShuffledRows {
         }
         // Read each row's first and last value before copying any: these reads do not depend on one another, so the
         // CPU takes the rows' cache and TLB misses side by side rather than one row at a time inside the copies
-        // (BENCHMARKS.md, "2026-12-06": 62 against 39 us for 128 random rows of 784).
+        // (BENCHMARKS.md, "2026-12-06": 42 against 71 us for a batch of 128 random rows of 784).
         float touched = 0;
         for (int i = 0; i < count; i++) {
             int row = order[from + i];

@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  *       784-256-10 at batch 128 (25.7 million) one, 784-512-256-10 (51.4 million) two where there are two cores.
  *       In the oneDNN build (the runtime's default on Linux x86-64) the products and convolutions run on OpenMP's
  *       threads, so OpenMP gets that count (or the ops' count, if larger) while ND4J's own ops keep theirs: the
- *       products of 784-512-256-10 on two threads and the small ops around them on one made its epoch 11% faster
- *       than all on one (BENCHMARKS.md, "2026-12-06"), where all on two thrash. In ND4J's generic build the products
- *       are OpenBLAS's, which gets that count;
+ *       products of 784-512-256-10 on two threads and the small ops around them on one made its epoch 9 to 11%
+ *       faster than all on one (BENCHMARKS.md, "2026-12-06"), where all on two thrash. In ND4J's generic build the
+ *       products are OpenBLAS's, which gets that count;
  *   <li>OpenBLAS gets one thread in the oneDNN build, since it then runs only the update's streaming {@code axpy},
  *       where a second thread spin-waiting between calls costs the other threads more than it saves
  *       (784-512-256-10: 1.11 to 1.16 s an epoch against 1.22 to 1.29 s with two, three alternating runs).
