@@ -310,11 +310,13 @@ public final class Trainer {
         }
 
         /**
-         * The native threads of ND4J's ops and of OpenBLAS's matrix products during {@code fit} and
-         * {@code evaluate}. Without this call the trainer chooses them from the cores and the layer sizes (one thread
-         * for ND4J's ops on layers of a few hundred units, where splitting them costs more than it saves; OpenBLAS
-         * threads for large products), keeping {@code OMP_NUM_THREADS} and {@code OPENBLAS_NUM_THREADS} where the
-         * user set them; the choice is logged at INFO. The settings are process-wide and stay set after the fit.
+         * The native threads during {@code fit} and {@code evaluate}: ND4J's own ops, OpenMP's (on which ND4J's
+         * oneDNN build, the default on Linux x86-64, runs the matrix products and convolutions) and OpenBLAS's.
+         * Without this call the trainer chooses them from the cores and the layer sizes (one thread for ND4J's ops on
+         * layers of a few hundred units, where splitting them costs more than it saves; more for large products:
+         * OpenMP's in the oneDNN build, OpenBLAS's in the generic one), keeping {@code OMP_NUM_THREADS} and
+         * {@code OPENBLAS_NUM_THREADS} where the user set them; the choice is logged at INFO. The settings are
+         * process-wide and stay set after the fit.
          *
          * @throws IllegalArgumentException if {@code n < 1}
          */
@@ -323,8 +325,10 @@ public final class Trainer {
         }
 
         /**
-         * The threads of ND4J's own ops ({@code ops}) and of OpenBLAS's matrix products ({@code blas}) apart; see
-         * {@link #threads(int)}. One thread for the ops and several for OpenBLAS suits wide layers on small batches.
+         * The threads of ND4J's own ops and OpenMP ({@code ops}) and of OpenBLAS ({@code blas}) apart; see
+         * {@link #threads(int)}. In the oneDNN build the products run on OpenMP's threads and OpenBLAS only runs the
+         * update's {@code axpy}; in ND4J's generic build the products are OpenBLAS's, and one thread for the ops and
+         * several for OpenBLAS suits wide layers on small batches.
          *
          * @throws IllegalArgumentException if either is below 1
          */
