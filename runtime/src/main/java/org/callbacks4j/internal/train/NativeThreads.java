@@ -165,14 +165,15 @@ public final class NativeThreads {
     /** Applies {@code choice} to ND4J and OpenBLAS (process-wide); logs it when it differs from the last one. */
     public static synchronized void apply(Choice choice) {
         // ND4J sizes its pool when it loads (OMP_NUM_THREADS, else the cores) and caps the count at that size;
-        // OpenMP follows the ops where the two are one count.
+        // OpenMP is capped with the ops where it is their count, and keeps a count of its own.
         int pool = Nd4j.getEnvironment().maxThreads();
         Choice effective = choice;
         if (choice.ops() > pool) {
             String capped = choice.opsSource() + "; capped at ND4J's pool of " + pool + ", sized when ND4J loaded";
-            boolean together = choice.openMp() == choice.ops();
-            effective = new Choice(pool, together ? pool : choice.openMp(), choice.blas(), capped,
-                    together ? capped : choice.openMpSource(), choice.blasSource());
+            effective = choice.openMp() == choice.ops()
+                    ? new Choice(pool, choice.blas(), capped, choice.blasSource())
+                    : new Choice(pool, choice.openMp(), choice.blas(), capped, choice.openMpSource(),
+                            choice.blasSource());
         }
         Nd4j.getEnvironment().setMaxMasterThreads(effective.ops());
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(effective.openMp());
