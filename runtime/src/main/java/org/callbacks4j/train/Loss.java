@@ -14,10 +14,11 @@ import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 public enum Loss {
     /**
      * Keras {@code categorical_crossentropy} on one-hot (or probability) label rows: {@code -sum(y * log(p))} per
-     * example. Needs a {@link Activation#SOFTMAX} output layer. Training computes it with ND4J's
-     * {@code softmax_cross_entropy_loss} op on the logits and the gradient as {@code p - y}, as ND4J's
-     * {@code LossMCXENT} computes it (one op each, where {@code LossMCXENT} runs about eight and allocates); the two
-     * agree to float rounding, except that {@code LossMCXENT} clips {@code p} at 1e-10 and the op does not clip.
+     * example. Needs a {@link Activation#SOFTMAX} output layer. Training computes it from the logits,
+     * {@code sum_j y_j (logsumexp(z) - z_j)} in double in Java (libnd4j's {@code softmax_cross_entropy_loss} op where
+     * the arrays do not allow that), and the gradient as {@code p - y}, as ND4J's {@code LossMCXENT} computes it
+     * (where {@code LossMCXENT} runs about eight ops and allocates); they agree to float rounding, except that
+     * {@code LossMCXENT} clips {@code p} at 1e-10 and the logits' form needs no clip.
      */
     SOFTMAX_CROSS_ENTROPY("categorical_crossentropy", Activation.SOFTMAX),
     /**

@@ -2,6 +2,7 @@ package org.callbacks4j.train;
 
 import org.callbacks4j.internal.train.BoundOp;
 import org.callbacks4j.internal.train.HostAccuracy;
+import org.callbacks4j.internal.train.HostSoftmax;
 import java.util.ArrayList;
 import java.util.List;
 import org.callbacks4j.model.Layer;
@@ -38,11 +39,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>The libnd4j custom ops of a batch are {@link BoundOp}s: built once per frame with their arrays and arguments, so
  * a call costs about a microsecond instead of the 15 us {@code Nd4j.exec} spends building a native context each time;
  * only the batch's rows, labels and loss column are bound again per batch (batch norm's statistics and dropout's masks
- * still go through ND4J's API). A dense layer is {@code matmul}, {@code biasadd} and its activation (ReLU and softmax
- * as ops in place or into the frame); a softmax output under cross-entropy scores with
- * {@code softmax_cross_entropy_loss} into the loss column and takes {@code p - y} as its delta. A 784-256-10 batch
- * makes 15 native calls (ReLU's backward mask is a legacy op, built once rather than bound) and none that allocates
- * an array. Other activations and losses go through ND4J's {@code IActivation} and {@code ILossFunction}, whose
+ * still go through ND4J's API). A dense layer is {@code matmul}, {@code biasadd} and its activation (ReLU in place, a
+ * hidden softmax into the frame). A dense softmax output layer's softmax, and its cross-entropy into the loss column,
+ * are computed in Java on the frame's memory ({@link HostSoftmax}: libnd4j's two ops spent most of their 30 us on
+ * per-call work around 1,280 values), and its delta is {@code p - y}. A 784-256-10 batch makes 13 native calls
+ * (ReLU's backward mask is a legacy op, built once rather than bound) and none that allocates an array. Other activations and losses go through ND4J's {@code IActivation} and {@code ILossFunction}, whose
  * derivatives and scores allocate their results.
  *
  * <p>Image layers run libnd4j's own kernels, NHWC, each bound once per frame to its frame buffers:
@@ -264,11 +265,7 @@ final class Network {
                     if (f.biasOps[l] != null) {
                         f.biasOps[l].run();
                     }
-                    if (f.activationOps[l] != null) {
-                        f.activationOps[l].run();
-                    } else {
-                        activate(l, f.z[l], f.a[l], training);
-                    }
+                    activateLayer(f, l, training);
                 }
                 case MAX_POOL, AVG_POOL, GLOBAL_AVG_POOL -> f.forwardOps[l].run();
                 case FLATTEN -> { } // a[l] is a view of the input
@@ -316,9 +313,11 @@ final class Network {
     private void score(Frame f, INDArray y, INDArray w, INDArray lossOut, INDArray[] metricOut) {
         int last = layerCount - 1;
         if (softmaxCrossEntropy) {
-            // ND4J's loss op, straight into lossOut: one op where LossMCXENT.computeScoreArray runs about eight and
-            // allocates their results (0.2 ms a batch against 0.02). See Loss.SOFTMAX_CROSS_ENTROPY.
-            f.lossOp.input(f.lossLabels, y).output(0, lossOut).run();
+            // From the logits the forward pass's softmax kept, in Java; else ND4J's loss op, straight into lossOut
+            // (one op where LossMCXENT.computeScoreArray runs about eight and allocates). See Loss.SOFTMAX_CROSS_ENTROPY.
+            if (!f.hostSoftmax.crossEntropy(y, lossOut)) {
+                f.lossOp.input(f.lossLabels, y).output(0, lossOut).run();
+            }
         } else {
             lossOut.assign(lossFunction.computeScoreArray(y, f.z[last], activations[last], null));
             if (lossScale != 1.0) {
@@ -491,6 +490,21 @@ final class Network {
     }
 
     /**
+     * Layer {@code l}'s activation in frame {@code f}: a dense softmax output in Java ({@link HostSoftmax}, which keeps
+     * the logits for the loss), else the layer's bound op (ReLU in place, softmax from z into a), else ND4J's.
+     */
+    private void activateLayer(Frame f, int l, boolean training) {
+        if (l == layerCount - 1 && f.hostSoftmax != null && f.hostSoftmax.softmax(f.z[l], f.a[l])) {
+            return;
+        }
+        if (f.activationOps[l] != null) {
+            f.activationOps[l].run();
+        } else {
+            activate(l, f.z[l], f.a[l], training);
+        }
+    }
+
+    /**
      * Layer {@code l}'s activation of {@code z} into {@code a}. Softmax runs the op ND4J's activation runs, with
      * {@code a} as its output: one op, where the activation's in-place API needs a copy first.
      */
@@ -568,6 +582,8 @@ final class Network {
         /** Per ReLU layer: its derivative's mask of a > 0 into z, and the gradient times the mask in place. */
         final Step[] reluMasks;
         final BoundOp[] reluGates;
+        /** A dense softmax output layer's softmax, and its cross-entropy, in Java; null for other output layers. */
+        final HostSoftmax hostSoftmax;
         /** Softmax cross-entropy per example, and its delta {@code p - y}; labels and loss column bound per batch. */
         final BoundOp lossOp;
         final int lossLabels;
@@ -723,6 +739,8 @@ final class Network {
                     default -> { }
                 }
             }
+            hostSoftmax = softmax[layerCount - 1] && types[layerCount - 1] == Layer.Type.DENSE
+                    ? new HostSoftmax(rows, outputWidth) : null;
             unitWeight = Nd4j.scalar(DataType.FLOAT, 1f);
             outputDelta = Nd4j.create(DataType.FLOAT, rows, outputWidth);
             if (softmaxCrossEntropy) {

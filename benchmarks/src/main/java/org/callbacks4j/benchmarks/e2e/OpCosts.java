@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import org.callbacks4j.internal.train.BoundOp;
 import org.callbacks4j.internal.train.HostAccuracy;
+import org.callbacks4j.internal.train.HostSoftmax;
 import org.callbacks4j.model.Activation;
 import org.callbacks4j.model.Sequential;
 import org.callbacks4j.train.Loss;
@@ -143,6 +144,16 @@ public final class OpCosts {
                     lossOp.run();
                     deltaOp.run();
                 });
+        HostSoftmax host = new HostSoftmax(rows, 10);
+        compare("output softmax and its cross-entropy", "softmax, softmax_cross_entropy_loss: bound ops", 1000, () -> {
+                    softmax2.run();
+                    lossOp.run();
+                },
+                // Java loops: enough calls that the JIT's optimised code, not its first tiers, is what gets timed.
+                "HostSoftmax: softmax and loss in Java (the trainer's)", 20000, () -> {
+                    host.softmax(z2, a2);
+                    host.crossEntropy(y, lossBatch);
+                });
         INDArray mask = Nd4j.create(DataType.FLOAT, rows, 256);
         Step maskOp = new Step(a1, mask, 0.0);
         MulOp gateOp = new MulOp(d1, mask, d1);
@@ -185,7 +196,7 @@ public final class OpCosts {
                     Nd4j.exec(new EqualTo(predicted, expected, hits));
                     accuracyBatch.assign(hitColumn);
                 },
-                "HostAccuracy: a Java loop on ND4J's memory", 2000, () -> {
+                "HostAccuracy: a Java loop on ND4J's memory", 20000, () -> {
                     if (!HostAccuracy.categorical(a2, y, accuracyBatch)) {
                         throw new IllegalStateException("HostAccuracy refused dense float32 arrays");
                     }

@@ -26,6 +26,19 @@ public final class NativeFloats {
         return array.data().asNioFloat().slice((int) array.offset(), (int) n);
     }
 
+    /**
+     * The native memory of a {@code [rows, 1]} float32 column, or null if its values are not contiguous. ND4J flags a
+     * row-interval view of a column as 'f' ordered, which {@link #view} refuses although its values are contiguous:
+     * the trainer's loss and metric columns are such views.
+     */
+    public static FloatBuffer column(INDArray array) {
+        if (array.dataType() != DataType.FLOAT || array.rank() != 2 || array.size(1) != 1
+                || array.elementWiseStride() != 1 || array.length() > Integer.MAX_VALUE) {
+            return null;
+        }
+        return array.data().asNioFloat().slice((int) array.offset(), (int) array.length());
+    }
+
     /** Puts the values of {@code array} (any shape and type, read in C order as float32) into {@code target}. */
     public static void copy(INDArray array, FloatBuffer target) {
         long n = array.length();

@@ -2,7 +2,6 @@ package org.callbacks4j.internal.train;
 
 import java.nio.FloatBuffer;
 import org.callbacks4j.internal.io.NativeFloats;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -23,7 +22,7 @@ public final class HostAccuracy {
     public static boolean categorical(INDArray outputs, INDArray labels, INDArray target) {
         FloatBuffer out = NativeFloats.view(outputs);
         FloatBuffer y = NativeFloats.view(labels);
-        FloatBuffer hits = column(target);
+        FloatBuffer hits = NativeFloats.column(target);
         int rows = (int) outputs.size(0);
         int classes = (int) outputs.size(1);
         if (out == null || y == null || hits == null || labels.size(0) != rows || labels.size(1) != classes
@@ -34,18 +33,6 @@ public final class HostAccuracy {
             hits.put(r, firstMax(out, base, classes) == firstMax(y, base, classes) ? 1f : 0f);
         }
         return true;
-    }
-
-    /**
-     * A {@code [rows, 1]} float column's memory (ND4J flags a row-interval view of a column as 'f' ordered, which the
-     * dense C-order check refuses although its values are contiguous); null if they are not contiguous.
-     */
-    private static FloatBuffer column(INDArray a) {
-        if (a.dataType() != DataType.FLOAT || a.rank() != 2 || a.size(1) != 1 || a.elementWiseStride() != 1
-                || a.length() > Integer.MAX_VALUE) {
-            return null;
-        }
-        return a.data().asNioFloat().slice((int) a.offset(), (int) a.length());
     }
 
     /** The column of the first largest value in {@code [base, base + n)}, as ND4J's ArgMax (NaN never wins). */
