@@ -41,10 +41,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * only the batch's rows, labels and loss column are bound again per batch (batch norm's statistics and dropout's masks
  * still go through ND4J's API). A dense layer is {@code matmul}, {@code biasadd} and its activation (ReLU in place, a
  * hidden softmax into the frame). A dense softmax output layer's softmax, and its cross-entropy into the loss column,
- * are computed in Java on the frame's memory ({@link HostSoftmax}: libnd4j's two ops spent most of their 30 us on
+ * are computed in Java on the frame's memory ({@link HostSoftmax}: libnd4j's two ops spent most of their 37 us on
  * per-call work around 1,280 values), and its delta is {@code p - y}. A 784-256-10 batch makes 13 native calls
- * (ReLU's backward mask is a legacy op, built once rather than bound) and none that allocates an array. Other activations and losses go through ND4J's {@code IActivation} and {@code ILossFunction}, whose
- * derivatives and scores allocate their results.
+ * (ReLU's backward mask is a legacy op, built once rather than bound) and none that allocates an array. Other
+ * activations and losses go through ND4J's {@code IActivation} and {@code ILossFunction}, whose derivatives and
+ * scores allocate their results.
  *
  * <p>Image layers run libnd4j's own kernels, NHWC, each bound once per frame to its frame buffers:
  * {@code conv2d}/{@code conv2d_bp} (kernel {@code [kH, kW, iC, oC]}), {@code maxpool2d}/{@code avgpool2d} and their
@@ -314,7 +315,8 @@ final class Network {
         int last = layerCount - 1;
         if (softmaxCrossEntropy) {
             // From the logits the forward pass's softmax kept, in Java; else ND4J's loss op, straight into lossOut
-            // (one op where LossMCXENT.computeScoreArray runs about eight and allocates). See Loss.SOFTMAX_CROSS_ENTROPY.
+            // (one op where LossMCXENT.computeScoreArray runs about eight and allocates).
+            // See Loss.SOFTMAX_CROSS_ENTROPY.
             if (!f.hostSoftmax.crossEntropy(y, lossOut)) {
                 f.lossOp.input(f.lossLabels, y).output(0, lossOut).run();
             }

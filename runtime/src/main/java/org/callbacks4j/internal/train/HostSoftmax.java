@@ -8,9 +8,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * A softmax output layer and its cross-entropy over one batch size's rows, computed in Java on ND4J's memory. For a
  * 128 x 10 batch inside training steps, libnd4j's {@code softmax} op took about 14 us and its
  * {@code softmax_cross_entropy_loss} op (which computes the softmax again) 22 to 26 us, most of it per-call work
- * around 1,280 values; here they take about 9 and 4 us (BENCHMARKS.md). The arithmetic is in double and rounded to float once: each probability is
- * {@code exp(z - max) / sum}, each row's loss {@code sum_j y_j (max + log(sum) - z_j)}, which is {@code -sum(y log p)}
- * without taking the log of a probability that rounded to 0.
+ * around 1,280 values; here they take about 9 and 4 us (BENCHMARKS.md). The arithmetic is in double and rounded to
+ * float once: each probability is {@code exp(z - max) / sum}, each row's loss
+ * {@code sum_j y_j (max + log(sum) - z_j)}, which is {@code -sum(y log p)} without taking the log of a probability
+ * that rounded to 0.
  *
  * <p>One instance per batch size; {@link #crossEntropy} scores the logits of the last {@link #softmax}.
  */
