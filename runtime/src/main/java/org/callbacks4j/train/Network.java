@@ -317,7 +317,7 @@ final class Network {
             // From the logits the forward pass's softmax kept, in Java; else ND4J's loss op, straight into lossOut
             // (one op where LossMCXENT.computeScoreArray runs about eight and allocates).
             // See Loss.SOFTMAX_CROSS_ENTROPY.
-            if (!f.hostSoftmax.crossEntropy(y, lossOut)) {
+            if (f.hostSoftmax == null || !f.hostSoftmax.crossEntropy(y, lossOut)) {
                 f.lossOp.input(f.lossLabels, y).output(0, lossOut).run();
             }
         } else {
@@ -496,7 +496,8 @@ final class Network {
      * the logits for the loss), else the layer's bound op (ReLU in place, softmax from z into a), else ND4J's.
      */
     private void activateLayer(Frame f, int l, boolean training) {
-        if (l == layerCount - 1 && f.hostSoftmax != null && f.hostSoftmax.softmax(f.z[l], f.a[l])) {
+        if (l == layerCount - 1 && f.hostSoftmax != null) {
+            f.hostSoftmax.softmax();
             return;
         }
         if (f.activationOps[l] != null) {
@@ -584,7 +585,10 @@ final class Network {
         /** Per ReLU layer: its derivative's mask of a > 0 into z, and the gradient times the mask in place. */
         final Step[] reluMasks;
         final BoundOp[] reluGates;
-        /** A dense softmax output layer's softmax, and its cross-entropy, in Java; null for other output layers. */
+        /**
+         * A dense softmax output layer's softmax, and its cross-entropy, in Java, bound to z and a once; null for other
+         * output layers.
+         */
         final HostSoftmax hostSoftmax;
         /** Softmax cross-entropy per example, and its delta {@code p - y}; labels and loss column bound per batch. */
         final BoundOp lossOp;
@@ -742,7 +746,7 @@ final class Network {
                 }
             }
             hostSoftmax = softmax[layerCount - 1] && types[layerCount - 1] == Layer.Type.DENSE
-                    ? new HostSoftmax(rows, outputWidth) : null;
+                    ? HostSoftmax.of(z[layerCount - 1], a[layerCount - 1]) : null;
             unitWeight = Nd4j.scalar(DataType.FLOAT, 1f);
             outputDelta = Nd4j.create(DataType.FLOAT, rows, outputWidth);
             if (softmaxCrossEntropy) {

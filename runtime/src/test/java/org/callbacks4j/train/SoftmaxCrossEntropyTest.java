@@ -14,9 +14,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
- * The trainer's softmax cross-entropy (ND4J's {@code softmax_cross_entropy_loss} op and the softmax minus the labels)
- * against ND4J's {@code LossMCXENT}, which it replaces on the hot path: the same per-example losses to float rounding,
- * and the same gradient.
+ * The trainer's softmax cross-entropy (computed in Java from the logits, and the softmax minus the labels) against ND4J's
+ * {@code LossMCXENT}, which it replaces on the hot path: the same per-example losses to float rounding, and the same
+ * gradient.
  */
 class SoftmaxCrossEntropyTest {
 
@@ -46,6 +46,8 @@ class SoftmaxCrossEntropyTest {
 
         net.forward(frame, x, true);
         net.score(frame, y, lossOut, new INDArray[0]);
+        float[] outputs = net.output(frame).reshape((long) rows * classes).toFloatVector();
+        float[] logits = frame.z[0].reshape((long) rows * classes).toFloatVector();
         net.backward(frame, x, y);
 
         INDArray preOutput = x.mmul(model.weights(0)).addiRowVector(model.bias(0));
@@ -55,6 +57,23 @@ class SoftmaxCrossEntropyTest {
         for (int i = 0; i < rows; i++) {
             assertWithMessage("loss of row %s", i).that(actual[i]).isWithin(1e-5f * Math.max(1, expected[i]))
                     .of(expected[i]);
+        }
+        // The outputs are the softmax computed in double and rounded once (HostSoftmax), closer to exact than libnd4j's
+        // float op, whose error grows with a probability's distance from the row's largest.
+        for (int i = 0; i < rows; i++) {
+            double max = Double.NEGATIVE_INFINITY;
+            double sum = 0;
+            for (int j = 0; j < classes; j++) {
+                max = Math.max(max, logits[i * classes + j]);
+            }
+            for (int j = 0; j < classes; j++) {
+                sum += Math.exp(logits[i * classes + j] - max);
+            }
+            for (int j = 0; j < classes; j++) {
+                double exact = Math.exp(logits[i * classes + j] - max) / sum;
+                assertWithMessage("output [%s, %s]", i, j).that((double) outputs[i * classes + j])
+                        .isWithin(1e-7 * exact + 1e-45).of(exact);
+            }
         }
         // The bias gradient is the column mean of the per-example gradient.
         INDArray perExample = reference.computeGradient(y, preOutput, new ActivationSoftmax(), null);

@@ -1,6 +1,7 @@
 package org.callbacks4j.internal.train;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import org.callbacks4j.internal.io.NativeFloats;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -13,7 +14,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code sum_j y_j (max + log(sum) - z_j)}, which is {@code -sum(y log p)} without taking the log of a probability
  * that rounded to 0.
  *
- * <p>One instance per batch size; {@link #crossEntropy} scores the logits of the last {@link #softmax}.
+ * <p>One instance per batch size, bound to the frame's logits and outputs once ({@link #of}), so a batch makes no
+ * views of them; {@link #crossEntropy} scores the logits of the last {@link #softmax}.
  */
 public final class HostSoftmax {
 
@@ -32,6 +34,8 @@ public final class HostSoftmax {
         }
     }
 
+    private final FloatBuffer logitsIn;
+    private final FloatBuffer probabilitiesOut;
     private final int rows;
     private final int classes;
     private final float[] logits;
@@ -42,8 +46,9 @@ public final class HostSoftmax {
     private final double[] rowSum;
     private boolean hasLogits;
 
-    /** Buffers for batches of {@code rows} examples of {@code classes} outputs. */
-    public HostSoftmax(int rows, int classes) {
+    private HostSoftmax(FloatBuffer logitsIn, FloatBuffer probabilitiesOut, int rows, int classes) {
+        this.logitsIn = logitsIn;
+        this.probabilitiesOut = probabilitiesOut;
         this.rows = rows;
         this.classes = classes;
         this.logits = new float[rows * classes];
@@ -55,18 +60,24 @@ public final class HostSoftmax {
     }
 
     /**
-     * Writes the softmax of each row of {@code z} into {@code p} (both {@code [rows, classes]}) and keeps the logits
-     * for {@link #crossEntropy}; returns false, writing nothing, if either array is not dense float32 in C order of
-     * that shape (then the caller runs ND4J's op). A row with a NaN gives NaN probabilities, as ND4J's.
+     * The softmax of {@code z}'s rows into {@code p} (both {@code [rows, classes]}), or null if either is not dense
+     * float32 in C order of the same shape (then the caller runs ND4J's ops).
      */
-    public boolean softmax(INDArray z, INDArray p) {
-        hasLogits = false;
-        FloatBuffer in = fits(z) ? NativeFloats.view(z) : null;
-        FloatBuffer out = fits(p) ? NativeFloats.view(p) : null;
-        if (in == null || out == null) {
-            return false;
+    public static HostSoftmax of(INDArray z, INDArray p) {
+        FloatBuffer in = NativeFloats.view(z);
+        FloatBuffer out = NativeFloats.view(p);
+        if (in == null || out == null || z.rank() != 2 || !Arrays.equals(z.shape(), p.shape())) {
+            return null;
         }
-        in.get(0, logits);
+        return new HostSoftmax(in, out, (int) z.size(0), (int) z.size(1));
+    }
+
+    /**
+     * Writes the softmax of each row of the logits into the outputs and keeps the logits for {@link #crossEntropy}. A
+     * row with a NaN gives NaN probabilities, as ND4J's.
+     */
+    public void softmax() {
+        logitsIn.get(0, logits);
         for (int r = 0, base = 0; r < rows; r++, base += classes) {
             float max = logits[base];
             for (int c = 1; c < classes; c++) {
@@ -85,9 +96,8 @@ public final class HostSoftmax {
             rowMax[r] = max;
             rowSum[r] = sum;
         }
-        out.put(0, probabilities);
+        probabilitiesOut.put(0, probabilities);
         hasLogits = true;
-        return true;
     }
 
     /**
@@ -98,7 +108,7 @@ public final class HostSoftmax {
      */
     public boolean crossEntropy(INDArray y, INDArray lossOut) {
         FloatBuffer target = NativeFloats.column(lossOut);
-        FloatBuffer in = fits(y) ? NativeFloats.view(y) : null;
+        FloatBuffer in = y.rank() == 2 && y.size(0) == rows && y.size(1) == classes ? NativeFloats.view(y) : null;
         if (!hasLogits || in == null || target == null || lossOut.length() != rows) {
             return false;
         }
@@ -115,10 +125,6 @@ public final class HostSoftmax {
             target.put(r, (float) loss);
         }
         return true;
-    }
-
-    private boolean fits(INDArray a) {
-        return a.rank() == 2 && a.size(0) == rows && a.size(1) == classes;
     }
 
     /**
