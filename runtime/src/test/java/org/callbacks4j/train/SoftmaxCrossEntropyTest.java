@@ -14,9 +14,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
- * The trainer's softmax cross-entropy (computed in Java from the logits, and the softmax minus the labels) against ND4J's
- * {@code LossMCXENT}, which it replaces on the hot path: the same per-example losses to float rounding, and the same
- * gradient.
+ * The trainer's softmax cross-entropy (computed in Java from the logits, and the softmax minus the labels) against
+ * ND4J's {@code LossMCXENT}, which it replaces on the hot path: the same per-example losses to float rounding, and the
+ * same gradient.
  */
 class SoftmaxCrossEntropyTest {
 
